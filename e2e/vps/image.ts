@@ -1,0 +1,89 @@
+// Builds (once) and caches the Debian 12 base image the test VPS boots from.
+// The cache key is a hash of the recipe, so editing the recipe rebuilds it.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import os from 'node:os';
+import { run } from './run.js';
+
+export interface BaseImage {
+  dir: string;
+  qcow2: string;
+  kernel: string;
+  initrd: string;
+  /** Private key that logs in as root on every VM booted from this image. */
+  rootKey: string;
+}
+
+const PACKAGES = [
+  'systemd', 'systemd-sysv', 'openssh-server', 'sudo', 'python3', 'iproute2', 'ca-certificates',
+  'linux-image-cloud-amd64', 'udev', 'ifupdown', 'isc-dhcp-client',
+];
+
+function mirror(): string {
+  // Use the archive host Debian's own sources already point at (the only one reachable here).
+  for (const f of ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list']) {
+    if (!existsSync(f)) continue;
+    // Only live lines: a commented-out snapshot URL must not win.
+    const m = /^(?:URIs:|deb)\s+(?:\[[^\]]*\]\s+)?(https?:\/\/\S+?\/debian)\/?(?:\s|$)/m.exec(readFileSync(f, 'utf8'));
+    if (m) return m[1];
+  }
+  return 'http://deb.debian.org/debian';
+}
+
+export function cacheRoot(): string {
+  return process.env.SKIFF_VPS_CACHE ?? join(os.homedir(), '.cache', 'skiff-test-vps');
+}
+
+function recipeHash(): string {
+  return createHash('sha256').update(JSON.stringify({ PACKAGES, v: 2 })).digest('hex').slice(0, 12);
+}
+
+export async function ensureBaseImage(log: (s: string) => void = () => {}): Promise<BaseImage> {
+  const dir = join(cacheRoot(), `base-${recipeHash()}`);
+  const image: BaseImage = {
+    dir,
+    qcow2: join(dir, 'base.qcow2'),
+    kernel: join(dir, 'vmlinuz'),
+    initrd: join(dir, 'initrd.img'),
+    rootKey: join(dir, 'id_test'),
+  };
+  if (existsSync(join(dir, 'READY'))) return image;
+
+  log(`building the test VPS base image in ${dir} (about 70 s, once)`);
+  const work = `${dir}.tmp-${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'skiff-test-vps', '-f', join(work, 'id_test')]);
+  const hooks = [
+    'mkdir -p "$1/root/.ssh" && chmod 700 "$1/root/.ssh"',
+    `cp ${join(work, 'id_test.pub')} "$1/root/.ssh/authorized_keys"`,
+    'echo vps > "$1/etc/hostname"',
+    'printf "127.0.0.1 localhost\\n127.0.1.1 vps\\n" > "$1/etc/hosts"',
+    'printf "auto lo\\niface lo inet loopback\\nauto ens3\\niface ens3 inet dhcp\\n" > "$1/etc/network/interfaces"',
+    // A real VPS resolves names; slirp offers a DNS forwarder at 10.0.2.3.
+    'printf "nameserver 10.0.2.3\\n" > "$1/etc/resolv.conf"',
+  ];
+  await run('mmdebstrap', [
+    '--variant=apt', `--include=${PACKAGES.join(',')}`,
+    ...hooks.map((h) => `--customize-hook=${h}`),
+    'bookworm', join(work, 'rootfs.tar'), mirror(),
+  ]);
+  const root = join(work, 'root');
+  mkdirSync(root);
+  await run('tar', ['-C', root, '-xf', join(work, 'rootfs.tar')]);
+  const boot = readdirSync(join(root, 'boot'));
+  copyFileSync(join(root, 'boot', boot.find((f) => f.startsWith('vmlinuz-'))!), join(work, 'vmlinuz'));
+  copyFileSync(join(root, 'boot', boot.find((f) => f.startsWith('initrd.img-'))!), join(work, 'initrd.img'));
+  await run('qemu-img', ['create', '-q', '-f', 'raw', join(work, 'disk.img'), '4G']);
+  await run('mkfs.ext4', ['-q', '-d', root, join(work, 'disk.img')]);
+  await run('qemu-img', ['convert', '-O', 'qcow2', join(work, 'disk.img'), join(work, 'base.qcow2')]);
+  rmSync(root, { recursive: true, force: true });
+  rmSync(join(work, 'disk.img'));
+  rmSync(join(work, 'rootfs.tar'));
+  await run('touch', [join(work, 'READY')]);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(work, dir);
+  log('base image ready');
+  return image;
+}

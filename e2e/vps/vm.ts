@@ -1,0 +1,148 @@
+// A disposable Debian 12 VPS for tests: a qcow2 overlay on the cached base image, booted with
+// qemu (TCG: KVM is not usable on our machines), SSH forwarded to 127.0.0.1 only.
+
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { cacheRoot, ensureBaseImage, type BaseImage } from './image.js';
+import { run, type RunResult } from './run.js';
+
+export interface VpsPorts { ssh: number; http: number; https: number }
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** Kills VMs left behind by test processes that died without tearing down. */
+function reapOrphans(runsDir: string): void {
+  if (!existsSync(runsDir)) return;
+  for (const name of readdirSync(runsDir)) {
+    const dir = join(runsDir, name);
+    const owner = Number(readFileSync(join(dir, 'owner'), 'utf8').trim() || 0);
+    if (owner && alive(owner)) continue;
+    const pidFile = join(dir, 'qemu.pid');
+    if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export class TestVps {
+  private constructor(
+    readonly image: BaseImage,
+    readonly dir: string,
+    readonly ports: VpsPorts,
+    private pid: number,
+  ) {}
+
+  readonly host = '127.0.0.1';
+
+  static async boot(opts: { log?: (s: string) => void; memoryMb?: number } = {}): Promise<TestVps> {
+    const log = opts.log ?? (() => {});
+    const image = await ensureBaseImage(log);
+    const runsDir = join(cacheRoot(), 'runs');
+    mkdirSync(runsDir, { recursive: true });
+    reapOrphans(runsDir);
+    const dir = mkdtempSync(join(runsDir, 'vm-'));
+    writeFileSync(join(dir, 'owner'), String(process.pid));
+    const ports = { ssh: await freePort(), http: await freePort(), https: await freePort() };
+    const disk = join(dir, 'run.qcow2');
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', image.qcow2, '-F', 'qcow2', disk]);
+    const fwd = [`hostfwd=tcp:127.0.0.1:${ports.ssh}-:22`, `hostfwd=tcp:127.0.0.1:${ports.http}-:80`, `hostfwd=tcp:127.0.0.1:${ports.https}-:443`];
+    const started = Date.now();
+    await run('qemu-system-x86_64', [
+      '-accel', 'tcg,thread=multi', '-cpu', 'max', '-m', String(opts.memoryMb ?? 1024), '-smp', '2',
+      '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda rw console=ttyS0',
+      '-drive', `file=${disk},if=virtio`,
+      '-netdev', `user,id=n0,${fwd.join(',')}`, '-device', 'virtio-net-pci,netdev=n0',
+      '-display', 'none', '-serial', `file:${join(dir, 'console.log')}`,
+      '-daemonize', '-pidfile', join(dir, 'qemu.pid'),
+    ]);
+    const pid = Number(readFileSync(join(dir, 'qemu.pid'), 'utf8').trim());
+    const vps = new TestVps(image, dir, ports, pid);
+    process.once('exit', () => vps.killSync());
+    try {
+      await vps.waitForSsh(180_000);
+    } catch (e) {
+      await vps.stop();
+      throw e;
+    }
+    log(`test VPS up on ssh port ${ports.ssh} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return vps;
+  }
+
+  get rootKeyPath(): string { return this.image.rootKey; }
+  get rootKey(): string { return readFileSync(this.image.rootKey, 'utf8'); }
+
+  private sshArgs(user = 'root', port = this.ports.ssh): string[] {
+    return [
+      '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+      '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=5', '-o', 'IdentitiesOnly=yes',
+      '-i', this.image.rootKey, '-p', String(port), `${user}@${this.host}`,
+    ];
+  }
+
+  /** Runs a bash script as root in the guest through the OpenSSH client (the harness's own channel). */
+  exec(script: string, opts: { allowFail?: boolean; port?: number } = {}): Promise<RunResult> {
+    return run('ssh', [...this.sshArgs('root', opts.port), 'bash -s'], { input: script, allowFail: opts.allowFail, timeoutMs: 300_000 });
+  }
+
+  async waitForSsh(timeoutMs: number, port = this.ports.ssh): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!alive(this.pid)) throw new Error(`qemu exited; console: ${this.consoleTail()}`);
+      const r = await run('ssh', [...this.sshArgs('root', port), 'true'], { allowFail: true, timeoutMs: 10_000 });
+      if (r.code === 0) return;
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+    throw new Error(`test VPS did not answer SSH within ${timeoutMs / 1000} s; console: ${this.consoleTail()}`);
+  }
+
+  consoleTail(): string {
+    try { return readFileSync(join(this.dir, 'console.log'), 'utf8').slice(-1500); } catch { return '(no console log)'; }
+  }
+
+  /** Simulates a re-installed server (or a man in the middle): new SSH host keys. */
+  async regenerateHostKeys(): Promise<void> {
+    await this.exec('rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh');
+    await this.waitForSsh(30_000);
+  }
+
+  /** The host key fingerprints as `ssh-keygen -lf` prints them. */
+  async hostKeyFingerprints(): Promise<string[]> {
+    const r = await this.exec('for f in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf "$f"; done');
+    return r.stdout.trim().split('\n').map((l) => l.split(' ')[1]);
+  }
+
+  /** Freezes the whole VM (its network stack included): connects then time out. */
+  pause(): void { process.kill(this.pid, 'SIGSTOP'); }
+  resume(): void { process.kill(this.pid, 'SIGCONT'); }
+
+  async stop(): Promise<void> {
+    this.killSync();
+    const deadline = Date.now() + 10_000;
+    while (alive(this.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private killSync(): void {
+    if (!alive(this.pid)) return;
+    try { process.kill(this.pid, 'SIGCONT'); } catch { /* already gone */ }
+    try { process.kill(this.pid, 'SIGKILL'); } catch { /* already gone */ }
+  }
+}
+

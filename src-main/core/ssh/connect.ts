@@ -1,0 +1,92 @@
+// Opens one authenticated SSH connection with the host key checked against the pinned
+// fingerprint, and scans a host key without logging in (trust on first use).
+import { Client, type ParsedKey } from 'ssh2';
+import { NodeSSH } from 'node-ssh';
+import { SkiffError } from '../../../src-shared/errors';
+import { keyAlgorithm, sha256Fingerprint } from './fingerprint';
+import { mapConnectError } from './errors';
+
+export type Credentials =
+  | { kind: 'key'; key: ParsedKey }
+  | { kind: 'agent'; socket: string }
+  | { kind: 'password'; password: string };
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  user: string;
+  credentials: Credentials;
+  /** The pinned fingerprint; the connection is refused unless the server presents exactly this key. */
+  fingerprint: string;
+  readyTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+}
+
+export const DEFAULT_READY_TIMEOUT_MS = 15_000;
+
+function authConfig(c: Credentials, user: string): Record<string, unknown> {
+  switch (c.kind) {
+    // An authHandler takes the already-decrypted key, so a passphrase is paid for once per session.
+    case 'key': return { authHandler: [{ type: 'publickey', username: user, key: c.key }] };
+    case 'agent': return { agent: c.socket, authHandler: [{ type: 'agent', username: user, agent: c.socket }] };
+    case 'password': return { password: c.password, authHandler: [{ type: 'password', username: user, password: c.password }] };
+  }
+}
+
+export async function connectSsh(opts: ConnectOptions): Promise<NodeSSH> {
+  let presented: string | undefined;
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect({
+      host: opts.host,
+      port: opts.port,
+      username: opts.user,
+      readyTimeout: opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+      keepaliveInterval: opts.keepaliveIntervalMs ?? 10_000,
+      keepaliveCountMax: 3,
+      hostVerifier: (key: Buffer) => {
+        presented = sha256Fingerprint(key);
+        return presented === opts.fingerprint;
+      },
+      ...authConfig(opts.credentials, opts.user),
+    } as Parameters<NodeSSH['connect']>[0]);
+  } catch (err) {
+    ssh.dispose();
+    if (presented && presented !== opts.fingerprint) {
+      throw new SkiffError('HOST_KEY_MISMATCH', {
+        detail: `Pinned ${opts.fingerprint}; the server presented ${presented}.`,
+      });
+    }
+    throw mapConnectError(err, opts);
+  }
+  return ssh;
+}
+
+export interface ScannedHostKey { fingerprint: string; algorithm: string }
+
+/** Reads the server's host key and hangs up before authenticating. */
+export function scanHostKey(host: string, port: number, timeoutMs = DEFAULT_READY_TIMEOUT_MS): Promise<ScannedHostKey> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let found: ScannedHostKey | undefined;
+    client.on('error', (err) => {
+      client.end();
+      if (found) resolve(found);
+      else reject(mapConnectError(err, { host, port, user: '' }));
+    });
+    client.on('ready', () => {
+      client.end();
+      reject(new SkiffError('INTERNAL', { message: 'The server accepted a login during a host-key scan.' }));
+    });
+    client.connect({
+      host,
+      port,
+      username: 'skiff-host-key-scan',
+      readyTimeout: timeoutMs,
+      hostVerifier: (key: Buffer) => {
+        found = { fingerprint: sha256Fingerprint(key), algorithm: keyAlgorithm(key) };
+        return false;
+      },
+    });
+  });
+}

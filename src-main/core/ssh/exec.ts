@@ -1,0 +1,39 @@
+// Runs a script on a connected server as one `bash -s` (one round trip per phase), streaming its
+// output. Values inside scripts must come from core/remote/quote.
+import type { NodeSSH } from 'node-ssh';
+import { SkiffError } from '../../../src-shared/errors';
+
+export interface ExecResult { code: number; stdout: string; stderr: string }
+
+export interface ExecOptions {
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+  /** Run under `sudo -n` (as the app user, for commands that need root). */
+  sudo?: boolean;
+  /** Throw REMOTE_COMMAND_FAILED on a non-zero exit instead of returning it. */
+  check?: boolean;
+}
+
+export const SCRIPT_PRELUDE = 'set -euo pipefail\n';
+
+export function runScript(ssh: NodeSSH, script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+  const client = ssh.connection;
+  if (!client) return Promise.reject(new SkiffError('CONNECTION_LOST'));
+  const command = opts.sudo ? 'sudo -n bash -s' : 'bash -s';
+  return new Promise((resolve, reject) => {
+    client.exec(command, (err, stream) => {
+      if (err) return reject(new SkiffError('CONNECTION_LOST', { detail: err.message }));
+      let stdout = '';
+      let stderr = '';
+      stream.on('data', (d: Buffer) => { const s = d.toString('utf8'); stdout += s; opts.onStdout?.(s); });
+      stream.stderr.on('data', (d: Buffer) => { const s = d.toString('utf8'); stderr += s; opts.onStderr?.(s); });
+      stream.on('close', (code: number | null, signal?: string) => {
+        const res = { code: code ?? (signal ? 128 : -1), stdout, stderr };
+        if (opts.check && res.code !== 0) {
+          reject(new SkiffError('REMOTE_COMMAND_FAILED', { detail: `exit ${res.code}: ${stderr.trim().slice(-500)}` }));
+        } else resolve(res);
+      });
+      stream.end(SCRIPT_PRELUDE + script + '\n');
+    });
+  });
+}

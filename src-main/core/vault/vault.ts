@@ -1,0 +1,22 @@
+// The OS keychain behind one small interface. Secrets live here and nowhere else.
+import { SkiffError } from '../../../src-shared/errors';
+
+export interface Vault {
+  get(account: string): Promise<string | null>;
+  /** Throws KEYCHAIN_UNAVAILABLE when no keychain answers; never falls back to a file. */
+  set(account: string, secret: string): Promise<void>;
+  delete(account: string): Promise<void>;
+  /** Whether a keychain answers right now, and if not, why. */
+  probe(): Promise<{ available: boolean; error?: string }>;
+}
+
+/** Keychain account names, one scheme for every secret Skiff keeps. */
+export const secretKey = {
+  privateKey: (serverId: string) => `server/${serverId}/private-key`,
+  passphrase: (serverId: string) => `server/${serverId}/passphrase`,
+  password: (serverId: string) => `server/${serverId}/password`,
+};
+
+export function keychainUnavailable(cause: unknown): SkiffError {
+  return new SkiffError('KEYCHAIN_UNAVAILABLE', { detail: cause instanceof Error ? cause.message : String(cause) });
+}

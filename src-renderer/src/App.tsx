@@ -1,0 +1,88 @@
+// The app shell: servers in the sidebar, the selected server's page, dialogs for adding/importing.
+import { useEffect, useState } from 'react';
+import { ServerFormDialog } from './dialogs/ServerFormDialog';
+import { ImportSshConfigDialog } from './dialogs/ImportSshConfigDialog';
+import { StatusDot } from './components/StatusDot';
+import { ServerPage } from './pages/ServerPage';
+import { useAppInfo } from './stores/appInfo';
+import { subscribeServerEvents, useServers } from './stores/servers';
+
+export function App() {
+  const { servers, loaded, selectedId, connection, load, select, upsert } = useServers();
+  const info = useAppInfo((s) => s.info);
+  const [adding, setAdding] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [connectAfterAdd, setConnectAfterAdd] = useState<string | null>(null);
+
+  useEffect(() => {
+    const off = subscribeServerEvents();
+    void load();
+    void useAppInfo.getState().load();
+    return off;
+  }, [load]);
+
+  const selected = servers.find((s) => s.id === selectedId);
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Servers">
+        <div className="brand">Skiff</div>
+        <ul className="server-list">
+          {servers.map((s) => (
+            <li key={s.id}>
+              <button type="button" className={s.id === selectedId ? 'active' : ''} onClick={() => select(s.id)}>
+                <StatusDot state={connection[s.id]?.state ?? 'idle'} />
+                <span>{s.name}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-actions">
+          <button type="button" className="button-primary" onClick={() => setAdding(true)}>Add server</button>
+          <button type="button" onClick={() => setImporting(true)}>Import from SSH config</button>
+        </div>
+        {info && <div className="host-info muted">v{info.version} · {info.host === 'browser' ? 'browser host' : 'desktop'}</div>}
+      </nav>
+      <main className="content">
+        {info && !info.keychain.available && (
+          <div className="notice notice-error" role="alert" data-error-code="KEYCHAIN_UNAVAILABLE">
+            <strong>The OS keychain is not available, so Skiff cannot store keys or passwords.</strong>
+            <p>Unlock or start your keychain (GNOME Keyring, KWallet, macOS Keychain), then restart Skiff. Skiff never writes secrets to a file.</p>
+            {info.keychain.error && <code className="notice-detail">{info.keychain.error}</code>}
+          </div>
+        )}
+        {selected ? (
+          <ServerPage
+            key={selected.id}
+            server={selected}
+            autoConnect={connectAfterAdd === selected.id}
+            onAutoConnected={() => setConnectAfterAdd(null)}
+          />
+        ) : loaded && servers.length === 0 ? (
+          <section className="empty">
+            <h1>Add your first server</h1>
+            <p>Give Skiff a fresh Linux VPS: its address, a login user and a key. Skiff shows the server's host-key fingerprint for you to confirm, keeps every secret in your OS keychain, and tells you what the server runs.</p>
+            <div className="actions">
+              <button type="button" className="button-primary" onClick={() => setAdding(true)}>Add server</button>
+              <button type="button" onClick={() => setImporting(true)}>Import from SSH config</button>
+            </div>
+          </section>
+        ) : (
+          <section className="empty"><p className="muted">Pick a server on the left.</p></section>
+        )}
+      </main>
+      {adding && (
+        <ServerFormDialog
+          onSaved={(s) => { upsert(s); select(s.id); setAdding(false); setConnectAfterAdd(s.id); }}
+          onCancel={() => setAdding(false)}
+        />
+      )}
+      {importing && (
+        <ImportSshConfigDialog
+          onImported={(list) => { list.forEach(upsert); if (list[0]) select(list[0].id); setImporting(false); }}
+          onCancel={() => setImporting(false)}
+        />
+      )}
+    </div>
+  );
+}

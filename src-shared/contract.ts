@@ -1,0 +1,116 @@
+// The contract between main and renderer: every invoke method with its zod input schema and its
+// output type, and every event channel. Both hosts (Electron IPC, browser WebSocket) validate
+// inputs against these schemas before a handler sees them.
+import { z } from 'zod';
+import type { AppInfo, ConnectionStatus, HostKeyScan, Server, SshConfigHost } from './domain';
+import type { SkiffErrorPayload } from './errors';
+
+/** Phantom marker for an output type (outputs come from trusted main; only inputs are parsed). */
+const out = <T>() => undefined as unknown as T;
+
+const id = z.string().regex(/^[a-z0-9-]{6,64}$/, 'not a valid id');
+
+export const serverName = z.string().trim().min(1, 'Name is required').max(64, 'Name is at most 64 characters');
+
+/** A DNS name, IPv4 or IPv6 address; no spaces, no shell or URL syntax. */
+export const hostName = z
+  .string()
+  .trim()
+  .min(1, 'Host is required')
+  .max(253, 'Host is at most 253 characters')
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]+|[A-Za-z0-9]([A-Za-z0-9-]{0,62})?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62})?)*\.?)$/, 'Host must be a host name or an IP address')
+  .transform((h) => h.replace(/^\[(.*)\]$/, '$1'));
+
+export const sshPort = z.coerce.number().int('Port must be a whole number').min(1, 'Port must be 1 to 65535').max(65535, 'Port must be 1 to 65535');
+
+/** POSIX-ish login name, as useradd accepts. */
+export const loginUser = z.string().trim().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, 'User must be a login name (letters, digits, _ . -), at most 32 characters');
+
+const privateKeyText = z.string().max(64 * 1024, 'Key file is too large to be a private key');
+const secretText = z.string().max(4096);
+
+export const authInput = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('keyFile'),
+    /** The key's text (read by the renderer from a picked file), or… */
+    privateKey: privateKeyText.optional(),
+    /** …a path main reads. With neither, an existing server keeps its key (e.g. a new passphrase). */
+    keyPath: z.string().max(4096).optional(),
+    passphrase: secretText.optional(),
+  }),
+  z.object({ kind: z.literal('agent') }),
+  z.object({ kind: z.literal('generate') }),
+  z.object({ kind: z.literal('password'), password: secretText.min(1, 'Password is required') }),
+]);
+export type AuthInput = z.infer<typeof authInput>;
+
+export const addServerInput = z.object({
+  name: serverName,
+  host: hostName,
+  port: sshPort.default(22),
+  user: loginUser,
+  auth: authInput,
+});
+export type AddServerInput = z.input<typeof addServerInput>;
+
+export const updateServerInput = z.object({
+  id,
+  name: serverName.optional(),
+  host: hostName.optional(),
+  port: sshPort.optional(),
+  user: loginUser.optional(),
+  auth: authInput.optional(),
+});
+export type UpdateServerInput = z.input<typeof updateServerInput>;
+
+export const contract = {
+  'app.info': { input: z.object({}), output: out<AppInfo>() },
+  'servers.list': { input: z.object({}), output: out<Server[]>() },
+  'servers.get': { input: z.object({ id }), output: out<Server>() },
+  'servers.add': { input: addServerInput, output: out<Server>() },
+  'servers.update': { input: updateServerInput, output: out<Server>() },
+  'servers.remove': { input: z.object({ id }), output: out<{ removed: true }>() },
+  /** Connects far enough to read the host key, without logging in. */
+  'servers.scanHostKey': { input: z.object({ id }), output: out<HostKeyScan>() },
+  /** Pins the fingerprint the user saw. `replace` is the explicit "I replaced this server" action. */
+  'servers.trustHostKey': {
+    input: z.object({ id, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'not a SHA256 fingerprint'), replace: z.boolean().default(false) }),
+    output: out<Server>(),
+  },
+  /** Logs in (pooled connection) and reads OS, kernel, uptime, CPUs, memory and disk. */
+  'servers.testConnection': { input: z.object({ id }), output: out<Server>() },
+  /** Public half of the server's key, for the user to copy into authorized_keys. */
+  'servers.publicKey': { input: z.object({ id }), output: out<{ publicKey: string | null }>() },
+  'sshConfig.read': { input: z.object({ path: z.string().max(4096).optional() }), output: out<{ path: string; hosts: SshConfigHost[] }>() },
+  'sshConfig.import': {
+    input: z.object({ path: z.string().max(4096).optional(), aliases: z.array(z.string().max(256)).min(1, 'Pick at least one host').max(500) }),
+    output: out<{ imported: Server[]; skipped: { alias: string; reason: string }[] }>(),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export type InputOf<M extends Method> = z.input<Contract[M]['input']>;
+export type ParsedInputOf<M extends Method> = z.output<Contract[M]['input']>;
+export type OutputOf<M extends Method> = Contract[M]['output'];
+
+export const events = {
+  'connection.status': out<ConnectionStatus>(),
+  'servers.changed': out<{ serverId: string }>(),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = Events[E];
+
+export type InvokeResult<T> = { ok: true; value: T } | { ok: false; error: SkiffErrorPayload };
+
+/** What `window.skiff` is, in both hosts. The renderer's api client wraps it with types. */
+export interface SkiffBridge {
+  invoke(method: string, input: unknown): Promise<InvokeResult<unknown>>;
+  /** Subscribes to one event channel; returns the unsubscribe function. */
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+export function isMethod(name: unknown): name is Method {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}

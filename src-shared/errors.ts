@@ -1,0 +1,63 @@
+// Every error Skiff shows a user: a code, a message naming the problem, and what to do next.
+// Main throws SkiffError; it crosses the boundary as SkiffErrorPayload and is rebuilt in the renderer.
+
+export const ERROR_TEXT = {
+  INVALID_INPUT: ['The request was not valid.', 'Correct the highlighted fields and try again.'],
+  UNKNOWN_METHOD: ['The app asked for something this version does not support.', 'Restart Skiff; if it persists, report a bug.'],
+  NOT_FOUND: ['That item no longer exists.', 'Refresh the list; it may have been removed.'],
+  DUPLICATE_NAME: ['A server with that name already exists.', 'Choose another name.'],
+  HOST_UNREACHABLE: ['The host could not be reached.', 'Check the host name or IP address and your network connection.'],
+  CONNECTION_REFUSED: ['The server refused the connection on that port.', 'Check the SSH port, and that sshd is running and not blocked by a firewall.'],
+  CONNECTION_TIMEOUT: ['The server did not answer in time.', 'Check that the server is running and the port is reachable; a firewall may be dropping packets.'],
+  CONNECTION_LOST: ['The connection to the server was lost.', 'Try again; if it keeps happening, check the server and your network.'],
+  AUTH_FAILED: ['The server rejected the login.', 'Check the user name, and that this key (or password) is authorized for that user on the server.'],
+  PASSPHRASE_REQUIRED: ['This private key is protected by a passphrase.', 'Enter the key\'s passphrase in the server settings.'],
+  BAD_PASSPHRASE: ['The passphrase does not unlock this private key.', 'Enter the passphrase again; it is the one you chose when the key was created.'],
+  BAD_PRIVATE_KEY: ['That file is not a private key Skiff can use.', 'Pick an OpenSSH private key (ed25519 or RSA), not the .pub file.'],
+  AGENT_UNAVAILABLE: ['No ssh-agent is running for Skiff to use.', 'Start ssh-agent and add your key (ssh-add), or pick a key file instead.'],
+  HOST_KEY_UNTRUSTED: ['This server\'s host key has not been confirmed yet.', 'Connect once and confirm the fingerprint shown.'],
+  HOST_KEY_MISMATCH: ['The server\'s host key has CHANGED since you trusted it. Skiff refused to connect.', 'If you re-installed this server, choose "I replaced this server" to trust the new key. Otherwise someone may be intercepting the connection: do not continue.'],
+  HOST_KEY_CHANGED_DURING_CONFIRM: ['The host key changed while you were confirming it.', 'Scan the host key again and compare the fingerprint with the one your provider shows.'],
+  KEYCHAIN_UNAVAILABLE: ['The OS keychain is not available, so Skiff cannot store secrets.', 'Unlock or start your keychain (on Linux: GNOME Keyring or KWallet with the Secret Service), then try again. Skiff never stores secrets in a file.'],
+  SECRET_MISSING: ['A secret Skiff needs is missing from the keychain.', 'Edit the server and enter the key or password again.'],
+  SSH_CONFIG_UNREADABLE: ['The SSH config file could not be read.', 'Check that the file exists and is readable.'],
+  KEY_FILE_UNREADABLE: ['The key file could not be read.', 'Check the path and the file\'s permissions.'],
+  REMOTE_COMMAND_FAILED: ['A command on the server failed.', 'Read the output above for the cause.'],
+  INTERNAL: ['Something went wrong inside Skiff.', 'Try again; if it persists, report a bug with the details.'],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type ErrorCode = keyof typeof ERROR_TEXT;
+
+export interface SkiffErrorPayload {
+  code: ErrorCode;
+  message: string;
+  fix: string;
+  /** Technical detail (the underlying error text); never contains secrets. */
+  detail?: string;
+}
+
+export class SkiffError extends Error {
+  readonly code: ErrorCode;
+  readonly fix: string;
+  readonly detail?: string;
+
+  constructor(code: ErrorCode, opts: { message?: string; fix?: string; detail?: string } = {}) {
+    super(opts.message ?? ERROR_TEXT[code][0]);
+    this.name = 'SkiffError';
+    this.code = code;
+    this.fix = opts.fix ?? ERROR_TEXT[code][1];
+    this.detail = opts.detail;
+  }
+
+  toPayload(): SkiffErrorPayload {
+    return { code: this.code, message: this.message, fix: this.fix, ...(this.detail ? { detail: this.detail } : {}) };
+  }
+
+  static fromPayload(p: SkiffErrorPayload): SkiffError {
+    return new SkiffError(p.code, p);
+  }
+}
+
+export function isSkiffError(e: unknown): e is SkiffError {
+  return e instanceof SkiffError;
+}
