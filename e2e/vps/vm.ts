@@ -8,6 +8,7 @@ import { cacheRoot, ensureBaseImage, type BaseImage } from './image.js';
 import { run, type RunResult } from './run.js';
 
 export interface VpsPorts { ssh: number; http: number; https: number }
+export interface VpsDescriptor { image: BaseImage; dir: string; ports: VpsPorts; pid: number }
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,6 +84,15 @@ export class TestVps {
     }
     log(`test VPS up on ssh port ${ports.ssh} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return vps;
+  }
+
+  /** A plain description another process (a test worker) can re-attach to. */
+  describe(): VpsDescriptor {
+    return { image: this.image, dir: this.dir, ports: this.ports, pid: this.pid };
+  }
+
+  static attach(d: VpsDescriptor): TestVps {
+    return new TestVps(d.image, d.dir, d.ports, d.pid);
   }
 
   get rootKeyPath(): string { return this.image.rootKey; }

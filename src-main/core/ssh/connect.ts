@@ -1,10 +1,13 @@
 // Opens one authenticated SSH connection with the host key checked against the pinned
 // fingerprint, and scans a host key without logging in (trust on first use).
-import { Client, type ParsedKey } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader cannot see its named exports, so take the default.
+import ssh2, { type ParsedKey } from 'ssh2';
 import { NodeSSH } from 'node-ssh';
 import { SkiffError } from '../../../src-shared/errors';
 import { keyAlgorithm, sha256Fingerprint } from './fingerprint';
 import { mapConnectError } from './errors';
+
+const { Client } = ssh2;
 
 export type Credentials =
   | { kind: 'key'; key: ParsedKey }

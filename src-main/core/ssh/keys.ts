@@ -1,7 +1,10 @@
 // Private keys: inspect and decrypt what the user gives us (once per session: decrypting a
 // passphrase-protected key costs ~270 ms), and generate ed25519 keys in OpenSSH format.
-import { utils, type ParsedKey } from 'ssh2';
+// ssh2 is CommonJS; Node's ESM loader cannot see its named exports, so take the default.
+import ssh2, { type ParsedKey } from 'ssh2';
 import { SkiffError } from '../../../src-shared/errors';
+
+const { utils } = ssh2;
 
 export interface PrivateKeyInfo {
   algorithm: string;

@@ -8,7 +8,9 @@ export class KeyringVault implements Vault {
   constructor(private readonly service = 'Skiff') {}
 
   private entry(account: string): Entry {
-    return new Entry(this.service, account);
+    // Pinned to the Secret Service: left to itself the binding silently falls back to the kernel
+    // keyring, which forgets everything at reboot. No keychain means an error, never a fallback.
+    return new Entry(this.service, account, { linux: { store: 'secret-service' } });
   }
 
   async get(account: string): Promise<string | null> {

@@ -1,0 +1,52 @@
+// Shared helpers for integration tests: the suite's VM, a fresh core per test, real key files.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { TestVps } from '../../e2e/vps/vm';
+import { createCore, type SkiffCore } from '../../src-main/core/skiffCore';
+import { sh } from '../../src-main/core/remote/quote';
+
+export function testVps(): TestVps {
+  return TestVps.attach(inject('vps'));
+}
+
+export interface TestCore extends SkiffCore { settingsPath: string }
+
+export function makeCore(opts: { readyTimeoutMs?: number } = {}): TestCore {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-data-'));
+  const core = createCore({
+    dataDir,
+    keychainService: `skiff-test-${path.basename(dataDir)}`,
+    readyTimeoutMs: opts.readyTimeoutMs ?? 8_000,
+  });
+  return Object.assign(core, { settingsPath: path.join(dataDir, 'settings.json') });
+}
+
+export interface KeyFile { path: string; text: string; publicKey: string; passphrase?: string }
+
+export function makeKeyFile(opts: { type?: 'ed25519' | 'rsa'; passphrase?: string; pem?: boolean } = {}): KeyFile {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-key-'));
+  const p = path.join(dir, `id_${opts.type ?? 'ed25519'}`);
+  const args = ['-q', '-t', opts.type ?? 'ed25519', '-N', opts.passphrase ?? '', '-C', 'skiff-test', '-f', p];
+  if (opts.type === 'rsa') args.push('-b', '2048');
+  if (opts.pem) args.push('-m', 'PEM');
+  execFileSync('ssh-keygen', args);
+  return { path: p, text: readFileSync(p, 'utf8'), publicKey: readFileSync(`${p}.pub`, 'utf8').trim(), passphrase: opts.passphrase };
+}
+
+/** Appends a public key to a user's authorized_keys in the VM (through the harness's own channel). */
+export async function authorize(vps: TestVps, publicKey: string, user = 'root'): Promise<void> {
+  const home = user === 'root' ? '/root' : `/home/${user}`;
+  await vps.exec(sh`install -d -m 700 -o ${user} -g ${user} ${home}/.ssh
+printf '%s\\n' ${publicKey} >> ${home}/.ssh/authorized_keys
+chown ${user}:${user} ${home}/.ssh/authorized_keys && chmod 600 ${home}/.ssh/authorized_keys`.text);
+}
+
+/** Adds a server and pins its host key, as a user who accepted the fingerprint would. */
+export async function addTrusted(core: SkiffCore, vps: TestVps, input: Omit<Parameters<SkiffCore['servers']['add']>[0], 'host' | 'port'> & { port?: number }) {
+  const server = await core.servers.add({ host: vps.host, port: vps.ports.ssh, ...input });
+  const scan = await core.servers.scanHostKey(server.id);
+  return core.servers.trustHostKey(server.id, scan.fingerprint, false);
+}

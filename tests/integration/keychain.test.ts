@@ -1,0 +1,55 @@
+// The vault against a real Secret Service (GNOME Keyring in a private D-Bus session), and what
+// happens when no keychain answers: a clear error, and nothing stored anywhere else.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { KeyringVault } from '../../src-main/core/vault/keyring';
+
+const run = promisify(execFile);
+
+describe('the OS keychain', () => {
+  it('stores, reads back and deletes a secret in the real Secret Service', async () => {
+    const vault = new KeyringVault(`skiff-test-${process.pid}`);
+    expect(await vault.probe()).toEqual({ available: true });
+    await vault.set('server/x/password', 'pa$$ "word" `x`');
+    expect(await vault.get('server/x/password')).toBe('pa$$ "word" `x`');
+    // Visible to other Secret Service clients: it is really in the keychain.
+    const { stdout } = await run('secret-tool', ['lookup', 'service', `skiff-test-${process.pid}`, 'username', 'server/x/password']);
+    expect(stdout).toBe('pa$$ "word" `x`');
+    await vault.delete('server/x/password');
+    expect(await vault.get('server/x/password')).toBeNull();
+  });
+
+  it('refuses to store a secret when no keychain answers, and writes no settings', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-nokeychain-'));
+    // A child process with no D-Bus session: the Secret Service is unreachable.
+    const script = `
+      import { createCore } from './src-main/core/skiffCore.ts';
+      const core = createCore({ dataDir: process.env.DATA_DIR, keychainService: 'skiff-nokeychain' });
+      const probe = await core.vault.probe();
+      const errors = [];
+      // Twice: a keychain library may quietly fall back to another store after a first failure.
+      for (let i = 0; i < 2; i++) {
+        try { await core.servers.add({ name: 'x', host: '127.0.0.1', port: 22, user: 'root', auth: { kind: 'password', password: 'nowhere-to-go' } }); errors.push(null); }
+        catch (e) { errors.push({ code: e.code, message: e.message, fix: e.fix }); }
+      }
+      console.log(JSON.stringify({ probe, errors, servers: core.servers.list().length }));
+    `;
+    const env = { ...process.env, DATA_DIR: dataDir, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
+    const { stdout } = await run(path.resolve('node_modules/.bin/tsx'), ['--input-type=module', '-e', script], { env, cwd: path.resolve('.') });
+    const out = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(out.probe.available).toBe(false);
+    for (const error of out.errors) {
+      expect(error?.code).toBe('KEYCHAIN_UNAVAILABLE');
+      expect(error.message).toMatch(/keychain is not available/);
+      expect(error.fix).toMatch(/never stores secrets in a file/);
+    }
+    expect(out.servers).toBe(0);
+    const files = readdirSync(dataDir);
+    for (const f of files) expect(readFileSync(path.join(dataDir, f), 'utf8')).not.toContain('nowhere-to-go');
+    expect(existsSync(path.join(dataDir, 'settings.json')) ? JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8')).servers : []).toEqual([]);
+  });
+});
