@@ -126,9 +126,14 @@ export class TestVps {
     try { return readFileSync(join(this.dir, 'console.log'), 'utf8').slice(-1500); } catch { return '(no console log)'; }
   }
 
-  /** Simulates a re-installed server (or a man in the middle): new SSH host keys. */
+  /**
+   * Simulates a re-installed server (or a man in the middle): new SSH host keys, and every open
+   * SSH session cut, as the reboot of a re-install would (this one's own included, hence detached).
+   */
   async regenerateHostKeys(): Promise<void> {
-    await this.exec('rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh');
+    await this.exec(`rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh
+setsid sh -c "sleep 0.3; pkill -f 'sshd: [^ ]+@'" >/dev/null 2>&1 < /dev/null &`);
+    await new Promise((r) => setTimeout(r, 800));
     await this.waitForSsh(30_000);
   }
 

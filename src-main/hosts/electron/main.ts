@@ -13,7 +13,8 @@ const rendererFile = path.join(here, '../renderer/index.html');
 app.enableSandbox();
 
 app.whenReady().then(() => {
-  const core = createCore({ dataDir: app.getPath('userData') });
+  // SKIFF_DATA_DIR lets tests (and people running two profiles) keep settings apart.
+  const core = createCore({ dataDir: process.env.SKIFF_DATA_DIR ?? app.getPath('userData') });
   const handlers = createHandlers(core, { host: 'electron', version: app.getVersion() });
 
   // Nothing in Skiff needs camera, notifications prompts, geolocation…

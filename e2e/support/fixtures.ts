@@ -1,0 +1,104 @@
+// Fixtures: the suite's VM, and a fresh Skiff per test (own data dir, own HOME, own keychain
+// namespace) in either host. Specs only see `skiff.page`, so they run unchanged in both.
+import { test as base, chromium, _electron, type Browser, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestVps } from '../vps/vm';
+import { electronBinary } from './electron';
+
+export interface SkiffOptions { skiffHost: 'browser' | 'electron' }
+
+export interface SkiffApp {
+  page: Page;
+  home: string;
+  dataDir: string;
+}
+
+export interface SkiffLaunch {
+  /** Files to create under the app's HOME before it starts (e.g. `.ssh/config`). */
+  homeFiles?: Record<string, string>;
+  env?: Record<string, string>;
+}
+
+const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
+
+async function startBrowserHost(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src-main/hosts/browser/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`browser host did not start: ${stderr}`)), 30_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /SKIFF_URL=(\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`browser host exited ${code}: ${stderr}`)); });
+  });
+  return { url, child };
+}
+
+export const test = base.extend<
+  SkiffOptions & { vps: TestVps; launchSkiff: (opts?: SkiffLaunch) => Promise<SkiffApp> },
+  { chromiumBrowser: Browser }
+>({
+  skiffHost: ['browser', { option: true }],
+
+  vps: async ({}, use) => {
+    const desc = process.env.SKIFF_E2E_VPS;
+    if (!desc) throw new Error('SKIFF_E2E_VPS is not set: the global setup did not boot the test VPS');
+    await use(TestVps.attach(JSON.parse(desc)));
+  },
+
+  chromiumBrowser: [async ({}, use) => {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    await use(browser);
+    await browser.close();
+  }, { scope: 'worker' }],
+
+  launchSkiff: async ({ skiffHost, chromiumBrowser }, use, testInfo) => {
+    const cleanups: (() => Promise<void> | void)[] = [];
+    await use(async (opts = {}) => {
+      const root = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-'));
+      const home = path.join(root, 'home');
+      const dataDir = path.join(root, 'data');
+      mkdirSync(home, { recursive: true });
+      for (const [rel, content] of Object.entries(opts.homeFiles ?? {})) {
+        mkdirSync(path.dirname(path.join(home, rel)), { recursive: true, mode: 0o700 });
+        writeFileSync(path.join(home, rel), content, { mode: 0o600 });
+      }
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: path.join(home, '.config'),
+        SKIFF_DATA_DIR: dataDir,
+        SKIFF_KEYCHAIN_SERVICE: `skiff-e2e-${path.basename(root)}`,
+        SKIFF_SSH_TIMEOUT_MS: '10000',
+        ...opts.env,
+      };
+      if (skiffHost === 'electron') {
+        const bin = electronBinary();
+        testInfo.skip(!bin.path, `Electron e2e skipped: ${bin.reason}`);
+        const app = await _electron.launch({ executablePath: bin.path!, args: [path.resolve('out/main/index.js')], env: env as Record<string, string> });
+        cleanups.push(() => app.close());
+        return { page: await app.firstWindow(), home, dataDir };
+      }
+      const { url, child } = await startBrowserHost(env);
+      cleanups.push(() => { child.kill('SIGTERM'); });
+      const context = await chromiumBrowser.newContext({ viewport: { width: 1280, height: 860 } });
+      cleanups.push(() => context.close());
+      const page = await context.newPage();
+      await page.goto(url);
+      return { page, home, dataDir };
+    });
+    for (const c of cleanups.reverse()) await c();
+  },
+});
+
+export { expect } from '@playwright/test';

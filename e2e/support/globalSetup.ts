@@ -1,0 +1,9 @@
+// Boots one fresh test VPS for the e2e run; the returned function stops it by pid.
+import { TestVps } from '../vps/vm';
+
+export default async function globalSetup() {
+  const vps = await TestVps.boot({ log: (s) => console.log(`[vps] ${s}`) });
+  // Workers start after global setup and inherit this.
+  process.env.SKIFF_E2E_VPS = JSON.stringify(vps.describe());
+  return async () => { await vps.stop(); };
+}
