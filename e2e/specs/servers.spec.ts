@@ -157,3 +157,36 @@ test('says plainly when no keychain answers, and stores no secret', async ({ lau
   expect(file).not.toContain('must-not-be-written');
   expect(file ? JSON.parse(file).servers : []).toEqual([]);
 });
+
+test('generates a key, shows its public half to copy, then edits and removes the server', async ({ launchSkiff, vps }) => {
+  const { page, dataDir } = await launchSkiff();
+  const form = await fillServerForm(page, vps, 'gen-box');
+  await form.getByRole('radio', { name: 'Generate a key' }).check();
+  await form.getByRole('button', { name: 'Add server' }).click();
+
+  // Not authorized yet: trusting the key works, logging in is refused with a clear message.
+  await trustShownFingerprint(page, vps, 'Trust gen-box?');
+  await expect(page.getByRole('alert')).toHaveAttribute('data-error-code', 'AUTH_FAILED');
+  const pub = (await page.getByTestId('public-key').textContent())!;
+  expect(pub).toMatch(/^ssh-ed25519 AAAA\S+ skiff-/);
+  await expect(page.getByRole('button', { name: 'Copy public key' })).toBeVisible();
+
+  await authorize(vps, pub);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expectRealFacts(page, vps);
+
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit gen-box' });
+  await expect(edit.getByRole('radio', { name: /Keep the current generated key/ })).toBeChecked();
+  await edit.getByLabel('Name', { exact: true }).fill('gen-box-renamed');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  const nav = page.getByRole('navigation', { name: 'Servers' });
+  await expect(nav.getByRole('button', { name: 'gen-box-renamed' })).toBeVisible();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expectRealFacts(page, vps);
+
+  await page.getByRole('button', { name: 'Remove' }).click();
+  await page.getByRole('dialog', { name: 'Remove gen-box-renamed?' }).getByRole('button', { name: 'Remove server' }).click();
+  await expect(page.getByRole('heading', { name: 'Add your first server' })).toBeVisible();
+  expect(JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8')).servers).toEqual([]);
+});

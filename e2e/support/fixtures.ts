@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestVps } from '../vps/vm';
-import { electronBinary } from './electron';
+import { electronBinary } from '../../scripts/lib/electron.mjs';
 
 export interface SkiffOptions { skiffHost: 'browser' | 'electron' }
 

@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SkiffError } from '../../../src-shared/errors';
+import { decryptPrivateKey, generateEd25519, inspectPrivateKey, isEncryptedKey } from './keys';
+
+function keygen(args: string[]): { priv: string; pub: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-keys-'));
+  const p = path.join(dir, 'k');
+  execFileSync('ssh-keygen', ['-q', '-C', 'me@laptop', '-f', p, ...args]);
+  return { priv: readFileSync(p, 'utf8'), pub: readFileSync(`${p}.pub`, 'utf8').trim() };
+}
+
+const codeOf = (f: () => unknown) => { try { f(); return 'none'; } catch (e) { return (e as SkiffError).code; } };
+
+describe('private keys', () => {
+  it('reads OpenSSH ed25519 and RSA keys, with and without passphrase, and derives the public line', () => {
+    const plain = keygen(['-t', 'ed25519', '-N', '']);
+    expect(inspectPrivateKey(plain.priv)).toEqual({ algorithm: 'ssh-ed25519', encrypted: false, publicKey: plain.pub });
+    const rsa = keygen(['-t', 'rsa', '-b', '2048', '-N', 'secret words']);
+    expect(isEncryptedKey(rsa.priv)).toBe(true);
+    expect(inspectPrivateKey(rsa.priv, 'secret words')).toEqual({ algorithm: 'ssh-rsa', encrypted: true, publicKey: rsa.pub });
+    const pem = keygen(['-t', 'rsa', '-b', '2048', '-m', 'PEM', '-N', 'secret words']);
+    expect(isEncryptedKey(pem.priv)).toBe(true);
+    expect(inspectPrivateKey(pem.priv, 'secret words').algorithm).toBe('ssh-rsa');
+  });
+
+  it('names what is wrong: passphrase missing, passphrase wrong, not a private key', () => {
+    const enc = keygen(['-t', 'ed25519', '-N', 'pw-12345']);
+    expect(codeOf(() => decryptPrivateKey(enc.priv))).toBe('PASSPHRASE_REQUIRED');
+    expect(codeOf(() => decryptPrivateKey(enc.priv, 'wrong'))).toBe('BAD_PASSPHRASE');
+    expect(codeOf(() => decryptPrivateKey(enc.pub))).toBe('BAD_PRIVATE_KEY');
+    expect(codeOf(() => decryptPrivateKey('hello'))).toBe('BAD_PRIVATE_KEY');
+  });
+
+  it('generates ed25519 pairs whose halves belong together', () => {
+    const pair = generateEd25519('skiff-test');
+    expect(pair.publicKey).toMatch(/^ssh-ed25519 AAAA\S+ skiff-test$/);
+    expect(inspectPrivateKey(pair.privateKey).publicKey).toBe(pair.publicKey);
+    expect(generateEd25519('x').privateKey).not.toBe(pair.privateKey);
+  });
+});

@@ -1,0 +1,53 @@
+// The boundary: every request is checked against the contract before a handler sees it.
+import { describe, expect, it, vi } from 'vitest';
+import { contract } from '../../src-shared/contract';
+import { SkiffError } from '../../src-shared/errors';
+import { dispatch, type Handlers } from './index';
+
+function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
+  const all = Object.fromEntries(Object.keys(contract).map((m) => [m, vi.fn(async () => `ran ${m}`)])) as unknown as Handlers;
+  return { ...all, ...overrides };
+}
+
+describe('dispatch', () => {
+  it('refuses a method the contract does not have, without running anything', async () => {
+    const h = fakeHandlers();
+    const res = await dispatch(h, 'fs.readFile', { path: '/etc/shadow' });
+    expect(res).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await dispatch(h, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    expect(await dispatch(h, 'toString', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+  });
+
+  it.each([
+    [{ name: 'x', host: 'a b', port: 22, user: 'root', auth: { kind: 'agent' } }, /host: Host must be a host name/],
+    [{ name: 'x', host: 'h.example', port: 0, user: 'root', auth: { kind: 'agent' } }, /port: Port must be 1 to 65535/],
+    [{ name: 'x', host: 'h.example', port: 22, user: 'ro ot', auth: { kind: 'agent' } }, /user: User must be a login name/],
+    [{ name: '', host: 'h.example', port: 22, user: 'root', auth: { kind: 'agent' } }, /name: Name is required/],
+    [{ name: 'x', host: 'h.example', port: 22, user: 'root', auth: { kind: 'telepathy' } }, /auth/],
+    [{ name: 'x', host: '$(reboot)', port: 22, user: 'root', auth: { kind: 'agent' } }, /host/],
+  ])('rejects %o with a message naming the field', async (input, message) => {
+    const add = vi.fn();
+    const res = await dispatch(fakeHandlers({ 'servers.add': add }), 'servers.add', input);
+    expect(res.ok).toBe(false);
+    if (!res.ok) {
+      expect(res.error.code).toBe('INVALID_INPUT');
+      expect(res.error.message).toMatch(message);
+    }
+    expect(add).not.toHaveBeenCalled();
+  });
+
+  it('passes parsed input (trimmed, coerced, defaulted) to the handler', async () => {
+    const add = vi.fn(async (i: unknown) => i);
+    const res = await dispatch(fakeHandlers({ 'servers.add': add as never }), 'servers.add', { name: ' web ', host: '[2001:db8::1]', port: '2222', user: 'root', auth: { kind: 'agent' } });
+    expect(res).toEqual({ ok: true, value: { name: 'web', host: '2001:db8::1', port: 2222, user: 'root', auth: { kind: 'agent' } } });
+  });
+
+  it('returns SkiffErrors as payloads and hides other errors behind INTERNAL', async () => {
+    const failing = fakeHandlers({
+      'servers.list': async () => { throw new SkiffError('KEYCHAIN_UNAVAILABLE'); },
+      'servers.get': async () => { throw new TypeError('boom'); },
+    });
+    expect(await dispatch(failing, 'servers.list', {})).toMatchObject({ ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE', fix: expect.stringMatching(/keychain/) } });
+    expect(await dispatch(failing, 'servers.get', { id: 'abcdef-123' })).toMatchObject({ ok: false, error: { code: 'INTERNAL', detail: 'boom' } });
+  });
+});
