@@ -2,7 +2,7 @@
 // output type, and every event channel. Both hosts (Electron IPC, browser WebSocket) validate
 // inputs against these schemas before a handler sees them.
 import { z } from 'zod';
-import type { AppInfo, ConnectionStatus, HostKeyScan, Server, SshConfigHost } from './domain';
+import type { AppInfo, ConnectionStatus, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost } from './domain';
 import type { SkiffErrorPayload } from './errors';
 
 /** Phantom marker for an output type (outputs come from trusted main; only inputs are parsed). */
@@ -86,6 +86,18 @@ export const contract = {
     input: z.object({ path: z.string().max(4096).optional(), aliases: z.array(z.string().max(256)).min(1, 'Pick at least one host').max(500) }),
     output: out<{ imported: Server[]; skipped: { alias: string; reason: string }[] }>(),
   },
+  /** Creates the app user, installs packages, turns on security updates (a job). */
+  'servers.setup': { input: z.object({ id, appUser: loginUser.refine((u) => u !== 'root', 'The app user cannot be root').default('skiff') }), output: out<Job>() },
+  /** Exactly what hardening would change: file diffs and firewall rules. Changes nothing. */
+  'servers.hardenPreview': { input: z.object({ id }), output: out<HardeningPreview>() },
+  'servers.harden': { input: z.object({ id }), output: out<Job>() },
+  'servers.audit': { input: z.object({ id }), output: out<Job>() },
+  'jobs.list': { input: z.object({ serverId: id.optional() }), output: out<Job[]>() },
+  'jobs.get': { input: z.object({ id }), output: out<Job>() },
+  /** The full log so far (ANSI text, as the live view showed it). */
+  'jobs.log': { input: z.object({ id }), output: out<{ text: string }>() },
+  /** Stops the job before its next step. */
+  'jobs.cancel': { input: z.object({ id }), output: out<Job>() },
 } as const;
 
 export type Contract = typeof contract;
@@ -97,6 +109,7 @@ export type OutputOf<M extends Method> = Contract[M]['output'];
 export const events = {
   'connection.status': out<ConnectionStatus>(),
   'servers.changed': out<{ serverId: string }>(),
+  'job.event': out<JobEvent>(),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

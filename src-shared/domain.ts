@@ -42,6 +42,10 @@ export interface Server {
   hostKey?: PinnedHostKey;
   /** The last successful "Test connection", kept so the page shows figures before reconnecting. */
   facts?: ServerFacts;
+  /** Set once setup has created the app user; Skiff then logs in as that user. */
+  setup?: ServerSetupState;
+  hardening?: ServerHardeningState;
+  lastAudit?: AuditReport;
   createdAt: string;
   updatedAt: string;
 }
@@ -80,4 +84,85 @@ export interface AppInfo {
   host: 'electron' | 'browser';
   keychain: { available: boolean; error?: string };
   platform: string;
+}
+
+// ---- Jobs: every long operation (setup, harden, audit, deploy…) is a job made of named steps ----
+
+export type JobKind = 'setup' | 'harden' | 'audit';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'rolled-back';
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'skipped' | 'failed' | 'cancelled';
+
+export interface JobStep {
+  title: string;
+  status: StepStatus;
+  startedAt?: string;
+  durationMs?: number;
+  /** Exit code of the step's remote script, when it ran one. */
+  exitCode?: number;
+  /** One line for the user: "already done", the reason it failed… */
+  note?: string;
+}
+
+export interface Job {
+  id: string;
+  kind: JobKind;
+  serverId: string;
+  title: string;
+  status: JobStatus;
+  steps: JobStep[];
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  error?: { code: string; message: string; fix: string };
+  /** Set when every step was already done: the run changed nothing. */
+  changedNothing?: boolean;
+}
+
+/** What the runner streams while a job runs (the live log). */
+export type JobEvent =
+  | { type: 'job-updated'; job: Job }
+  | { type: 'output'; jobId: string; /** Position of `data` in the job's full log. */ offset: number; data: string };
+
+// ---- Server state that setup, hardening and audit maintain ----
+
+export interface ServerSetupState {
+  appUser: string;
+  /** Who Skiff logged in as before switching to the app user. */
+  adminUser: string;
+  at: string;
+}
+
+export interface ServerHardeningState {
+  sshPort: number;
+  at: string;
+}
+
+export type AuditStatus = 'pass' | 'warn' | 'fail' | 'info';
+
+export interface AuditItem {
+  id: string;
+  category: 'ssh' | 'firewall' | 'fail2ban' | 'updates' | 'system' | 'access';
+  title: string;
+  status: AuditStatus;
+  /** What was found, in one line. */
+  detail: string;
+  /** How to fix it, in one line (empty for pass/info). */
+  fix: string;
+}
+
+export interface AuditReport {
+  serverId: string;
+  serverName: string;
+  host: string;
+  at: string;
+  items: AuditItem[];
+  summary: Record<AuditStatus, number>;
+}
+
+/** Hardening preview: exactly what would change, before anything does. */
+export interface HardeningPreview {
+  sshPort: number;
+  appUser: string;
+  files: { path: string; diff: string; changed: boolean }[];
+  firewall: { current: string; rulesToAdd: string[]; enable: boolean };
 }

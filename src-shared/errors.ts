@@ -22,6 +22,13 @@ export const ERROR_TEXT = {
   SECRET_MISSING: ['A secret Skiff needs is missing from the keychain.', 'Edit the server and enter the key or password again.'],
   SSH_CONFIG_UNREADABLE: ['The SSH config file could not be read.', 'Check that the file exists and is readable.'],
   KEY_FILE_UNREADABLE: ['The key file could not be read.', 'Check the path and the file\'s permissions.'],
+  NEEDS_ROOT: ['The login user cannot become root on this server.', 'Log in as root, or as a user with passwordless sudo, for setup.'],
+  NOT_DEBIAN: ['Skiff sets up Debian and Ubuntu servers only.', 'Use a Debian 12+ or Ubuntu 22.04+ server.'],
+  SETUP_REQUIRED: ['This server has not been set up by Skiff yet.', 'Run "Set up" first: it creates the app user hardening relies on.'],
+  LOCKOUT_PREVENTED: ['Skiff stopped before you could be locked out: a fresh login with your key failed.', 'Nothing that affects logins was left changed. Check that the app user\'s authorized_keys holds your key, then run it again.'],
+  SSHD_CONFIG_INVALID: ['sshd rejected the new configuration, so Skiff restored the previous one.', 'Read the sshd -t output in the log: another file in /etc/ssh may be broken.'],
+  HARDENING_NOT_EFFECTIVE: ['The SSH settings did not take effect after reload, so Skiff restored the previous configuration.', 'Check that /etc/ssh/sshd_config includes sshd_config.d/*.conf before its own settings.'],
+  JOB_FAILED: ['The job failed.', 'Read its log for the cause.'],
   REMOTE_COMMAND_FAILED: ['A command on the server failed.', 'Read the output above for the cause.'],
   INTERNAL: ['Something went wrong inside Skiff.', 'Try again; if it persists, report a bug with the details.'],
 } as const satisfies Record<string, readonly [string, string]>;

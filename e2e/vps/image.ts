@@ -36,7 +36,7 @@ export function cacheRoot(): string {
 }
 
 function recipeHash(): string {
-  return createHash('sha256').update(JSON.stringify({ PACKAGES, v: 2 })).digest('hex').slice(0, 12);
+  return createHash('sha256').update(JSON.stringify({ PACKAGES, v: 3 })).digest('hex').slice(0, 12);
 }
 
 export async function ensureBaseImage(log: (s: string) => void = () => {}): Promise<BaseImage> {
@@ -60,7 +60,9 @@ export async function ensureBaseImage(log: (s: string) => void = () => {}): Prom
     `cp ${join(work, 'id_test.pub')} "$1/root/.ssh/authorized_keys"`,
     'echo vps > "$1/etc/hostname"',
     'printf "127.0.0.1 localhost\\n127.0.1.1 vps\\n" > "$1/etc/hosts"',
-    'printf "auto lo\\niface lo inet loopback\\nauto ens3\\niface ens3 inet dhcp\\n" > "$1/etc/network/interfaces"',
+    // Two NICs (kernel names, net.ifnames=0): eth0 is the server's network, eth1 the harness's
+    // own management path, so a test can get the host banned by fail2ban on eth0 and still reach the VM.
+    'printf "auto lo\\niface lo inet loopback\\nauto eth0\\niface eth0 inet dhcp\\nauto eth1\\niface eth1 inet dhcp\\n" > "$1/etc/network/interfaces"',
     // A real VPS resolves names; slirp offers a DNS forwarder at 10.0.2.3.
     'printf "nameserver 10.0.2.3\\n" > "$1/etc/resolv.conf"',
   ];

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { cacheRoot, ensureBaseImage, type BaseImage } from './image.js';
 import { run, type RunResult } from './run.js';
 
-export interface VpsPorts { ssh: number; http: number; https: number }
+/**
+ * Host ports on 127.0.0.1 forwarded into the VM. `ssh`, `http`, `https`, `ssh2222` and `probe8081`
+ * reach the guest's 22, 80, 443, 2222 and 8081 through its first NIC (as the internet would);
+ * `mgmt` reaches its port 22 through a second NIC, the harness's own path, from another address.
+ */
+export interface VpsPorts { ssh: number; http: number; https: number; ssh2222: number; probe8081: number; mgmt: number }
 export interface VpsDescriptor { image: BaseImage; dir: string; ports: VpsPorts; pid: number }
 
 async function freePort(): Promise<number> {
@@ -60,16 +65,20 @@ export class TestVps {
     reapOrphans(runsDir);
     const dir = mkdtempSync(join(runsDir, 'vm-'));
     writeFileSync(join(dir, 'owner'), String(process.pid));
-    const ports = { ssh: await freePort(), http: await freePort(), https: await freePort() };
+    const ports: VpsPorts = { ssh: await freePort(), http: await freePort(), https: await freePort(), ssh2222: await freePort(), probe8081: await freePort(), mgmt: await freePort() };
     const disk = join(dir, 'run.qcow2');
     await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', image.qcow2, '-F', 'qcow2', disk]);
-    const fwd = [`hostfwd=tcp:127.0.0.1:${ports.ssh}-:22`, `hostfwd=tcp:127.0.0.1:${ports.http}-:80`, `hostfwd=tcp:127.0.0.1:${ports.https}-:443`];
+    const fwd = [
+      `hostfwd=tcp:127.0.0.1:${ports.ssh}-:22`, `hostfwd=tcp:127.0.0.1:${ports.http}-:80`, `hostfwd=tcp:127.0.0.1:${ports.https}-:443`,
+      `hostfwd=tcp:127.0.0.1:${ports.ssh2222}-:2222`, `hostfwd=tcp:127.0.0.1:${ports.probe8081}-:8081`,
+    ];
     const started = Date.now();
     await run('qemu-system-x86_64', [
       '-accel', 'tcg,thread=multi', '-cpu', 'max', '-m', String(opts.memoryMb ?? 1024), '-smp', '2',
-      '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda rw console=ttyS0',
+      '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda rw console=ttyS0 net.ifnames=0',
       '-drive', `file=${disk},if=virtio`,
       '-netdev', `user,id=n0,${fwd.join(',')}`, '-device', 'virtio-net-pci,netdev=n0',
+      '-netdev', `user,id=n1,net=10.0.3.0/24,hostfwd=tcp:127.0.0.1:${ports.mgmt}-:22`, '-device', 'virtio-net-pci,netdev=n1',
       '-display', 'none', '-serial', `file:${join(dir, 'console.log')}`,
       '-daemonize', '-pidfile', join(dir, 'qemu.pid'),
     ]);
@@ -98,7 +107,7 @@ export class TestVps {
   get rootKeyPath(): string { return this.image.rootKey; }
   get rootKey(): string { return readFileSync(this.image.rootKey, 'utf8'); }
 
-  private sshArgs(user = 'root', port = this.ports.ssh): string[] {
+  private sshArgs(user = 'root', port = this.ports.mgmt): string[] {
     return [
       '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
       '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=5', '-o', 'IdentitiesOnly=yes',
@@ -106,12 +115,13 @@ export class TestVps {
     ];
   }
 
-  /** Runs a bash script as root in the guest through the OpenSSH client (the harness's own channel). */
+  /** Runs a bash script as root in the guest through the OpenSSH client over the management NIC. */
   exec(script: string, opts: { allowFail?: boolean; port?: number } = {}): Promise<RunResult> {
     return run('ssh', [...this.sshArgs('root', opts.port), 'bash -s'], { input: script, allowFail: opts.allowFail, timeoutMs: 300_000 });
   }
 
-  async waitForSsh(timeoutMs: number, port = this.ports.ssh): Promise<void> {
+  /** Waits until sshd answers on `port` (default: the harness's management path). */
+  async waitForSsh(timeoutMs: number, port = this.ports.mgmt): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!alive(this.pid)) throw new Error(`qemu exited; console: ${this.consoleTail()}`);
@@ -120,6 +130,13 @@ export class TestVps {
       await new Promise((res) => setTimeout(res, 1000));
     }
     throw new Error(`test VPS did not answer SSH within ${timeoutMs / 1000} s; console: ${this.consoleTail()}`);
+  }
+
+  /** Whether a plain OpenSSH login works through the public path (port 22 via the first NIC). */
+  async canLogin(user: string, key = this.image.rootKey, port = this.ports.ssh): Promise<boolean> {
+    const args = ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+      '-o', 'ConnectTimeout=8', '-o', 'IdentitiesOnly=yes', '-i', key, '-p', String(port), `${user}@${this.host}`, 'true'];
+    return (await run('ssh', args, { allowFail: true, timeoutMs: 20_000 })).code === 0;
   }
 
   consoleTail(): string {

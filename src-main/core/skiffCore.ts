@@ -1,6 +1,9 @@
 // Wires core together for a host: settings dir, keychain, connection pool, services.
 // Electron-free, so the Electron host and the browser host build exactly the same thing.
 import { EventHub } from './events';
+import { JobRunner } from './jobs/runner';
+import { JobStore } from './jobs/jobStore';
+import { Operations } from './ops/operations';
 import { ServerService } from './servers/service';
 import { ConnectionPool } from './ssh/pool';
 import { openSettingsFile } from './store/settingsFile';
@@ -22,6 +25,8 @@ export interface SkiffCore {
   vault: Vault;
   pool: ConnectionPool;
   servers: ServerService;
+  jobs: { store: JobStore; runner: JobRunner };
+  ops: Operations;
   dataDir: string;
   close(): void;
 }
@@ -39,5 +44,8 @@ export function createCore(opts: CoreOptions): SkiffCore {
     readyTimeoutMs: opts.readyTimeoutMs,
     onChanged: (serverId) => events.emit('servers.changed', { serverId }),
   });
-  return { events, vault, pool, servers, dataDir: opts.dataDir, close: () => pool.closeAll() };
+  const jobStore = new JobStore(opts.dataDir);
+  const runner = new JobRunner(jobStore, opts.dataDir, (e) => events.emit('job.event', e));
+  const ops = new Operations({ servers, pool, runner });
+  return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, dataDir: opts.dataDir, close: () => pool.closeAll() };
 }

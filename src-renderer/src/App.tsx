@@ -6,6 +6,7 @@ import { StatusDot } from './components/StatusDot';
 import { ServerPage } from './pages/ServerPage';
 import { useAppInfo } from './stores/appInfo';
 import { subscribeServerEvents, useServers } from './stores/servers';
+import { subscribeJobEvents } from './stores/jobs';
 
 export function App() {
   const { servers, loaded, selectedId, connection, load, select, upsert } = useServers();
@@ -15,7 +16,9 @@ export function App() {
   const [connectAfterAdd, setConnectAfterAdd] = useState<string | null>(null);
 
   useEffect(() => {
-    const off = subscribeServerEvents();
+    const offServers = subscribeServerEvents();
+    const offJobs = subscribeJobEvents();
+    const off = () => { offServers(); offJobs(); };
     void load();
     void useAppInfo.getState().load();
     return off;

@@ -12,6 +12,25 @@ export function testVps(): TestVps {
   return TestVps.attach(inject('vps'));
 }
 
+/** A VM of the test file's own, for tests that change the server in ways others must not see. */
+export function ownVps(): { get: () => TestVps; boot: () => Promise<void>; stop: () => Promise<void> } {
+  let vps: TestVps | undefined;
+  return {
+    get: () => vps!,
+    boot: async () => { vps = await TestVps.boot({ log: (s) => console.log(`[vps] ${s}`) }); },
+    stop: async () => { await vps?.stop(); },
+  };
+}
+
+/** Runs a job to its end and returns it with its log text (ANSI stripped). */
+export async function runJob(core: SkiffCore, start: () => { id: string }): Promise<{ job: import('../../src-shared/domain').Job; log: string }> {
+  const { id } = start();
+  const job = await core.jobs.runner.wait(id);
+  const { readJobLog } = await import('../../src-main/core/jobs/jobLog');
+  // eslint-disable-next-line no-control-regex
+  return { job, log: readJobLog(core.dataDir, id).replace(/\x1b\[[0-9;]*m/g, '') };
+}
+
 export interface TestCore extends SkiffCore { settingsPath: string }
 
 export function makeCore(opts: { readyTimeoutMs?: number } = {}): TestCore {

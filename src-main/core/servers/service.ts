@@ -9,7 +9,9 @@ import type { UpdateServerInput } from '../../../src-shared/contract';
 import { addServerInput } from '../../../src-shared/contract';
 import type { HostKeyScan, Server, SshConfigHost } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
-import { scanHostKey, type ConnectOptions } from '../ssh/connect';
+import type { NodeSSH } from 'node-ssh';
+import { connectSsh, scanHostKey, type ConnectOptions } from '../ssh/connect';
+import { agentPublicKeys } from '../ssh/agent';
 import { runScript } from '../ssh/exec';
 import type { ConnectionPool } from '../ssh/pool';
 import { publicKeyLine, decryptPrivateKey } from '../ssh/keys';
@@ -176,6 +178,43 @@ export class ServerService {
     this.store.save(next);
     this.changed(id);
     return next;
+  }
+
+  /** Applies a change to a stored server (jobs record setup, hardening and audits this way). */
+  async patch(id: string, change: (s: Server) => Server): Promise<Server> {
+    const before = this.store.get(id);
+    const next = { ...change(before), updatedAt: new Date().toISOString() };
+    this.store.save(next);
+    if (next.user !== before.user) this.pool.drop(id);
+    this.changed(id);
+    return next;
+  }
+
+  /** A password server becomes a key server before any job runs (first contact only). */
+  async ensureKeyLogin(id: string): Promise<Server> {
+    const server = this.store.get(id);
+    if (!server.hostKey) throw new SkiffError('HOST_KEY_UNTRUSTED');
+    return server.auth.kind === 'password' ? this.switchPasswordToKey(server) : server;
+  }
+
+  /** The public keys to put in the app user's authorized_keys: the key Skiff logs in with, or the agent's keys. */
+  async authorizableKeys(id: string): Promise<string[]> {
+    const server = this.store.get(id);
+    if (server.auth.kind === 'agent') {
+      const creds = await this.credentials.load(server);
+      if (creds.kind !== 'agent') return [];
+      return agentPublicKeys(creds.socket);
+    }
+    if (server.auth.kind === 'keyFile' && !server.auth.publicKey) await this.completeKeyFile(server);
+    const pub = this.publicKey(id);
+    if (!pub) throw new SkiffError('SECRET_MISSING', { message: 'Skiff does not know the public half of this server\'s key.' });
+    return [pub];
+  }
+
+  /** A fresh connection (not the pooled one) as another user with the same credentials and pinned key. */
+  async connectAs(id: string, user: string): Promise<NodeSSH> {
+    const opts = await this.connectOptions(id);
+    return connectSsh({ ...opts, user });
   }
 
   publicKey(id: string): string | null {

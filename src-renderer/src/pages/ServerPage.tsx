@@ -12,6 +12,9 @@ import { formatBytes, formatDuration, formatWhen } from '../lib/format';
 import { useConnect } from '../lib/useConnect';
 import { useServers } from '../stores/servers';
 import type { SkiffError } from '../../../src-shared/errors';
+import { ServerSecurity } from './ServerSecurity';
+import { ServerActivity } from './ServerActivity';
+import { jobsOfServer, useJobs } from '../stores/jobs';
 
 const AUTH_TEXT: Record<Server['auth']['kind'], string> = {
   keyFile: 'Private key (kept in the OS keychain)',
@@ -25,6 +28,8 @@ export function ServerPage({ server, autoConnect, onAutoConnected }: { server: S
   const { connect, repin, scan, busy, error, trusted, cancelScan } = useConnect(server);
   const [editing, setEditing] = useState(false);
   const [removing, setRemoving] = useState(false);
+  const jobBusy = useJobs((s) => jobsOfServer(s.jobs, server.id).some((j) => j.status === 'running' || j.status === 'queued'));
+  const openJob = useJobs((s) => s.open);
 
   useEffect(() => {
     if (autoConnect) { onAutoConnected?.(); void connect(); }
@@ -94,6 +99,9 @@ export function ServerPage({ server, autoConnect, onAutoConnected }: { server: S
           <p className="muted facts-when">Checked {formatWhen(facts.checkedAt)} on {facts.hostname}</p>
         </div>
       )}
+
+      <ServerSecurity server={server} busy={jobBusy} onJob={(job) => { useJobs.getState().upsert(job); openJob(server.id, job.id); }} />
+      <ServerActivity server={server} />
 
       {scan && <HostKeyDialog server={server} scan={scan} onTrusted={trusted} onCancel={cancelScan} />}
       {editing && <ServerFormDialog server={server} onSaved={(s) => { useServers.getState().upsert(s); setEditing(false); }} onCancel={() => setEditing(false)} />}

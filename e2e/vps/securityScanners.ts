@@ -1,0 +1,31 @@
+// Third-party scanners run against the test VPS (figures for tests and the security report):
+// ssh-audit from the host, lynis inside the guest.
+import { run } from './run.js';
+import type { TestVps } from './vm.js';
+
+export interface SshAuditFigures { fail: number; warn: number; failures: string[] }
+
+/** `ssh-audit` (Debian package) against the VM's public SSH path. */
+export async function sshAudit(vps: TestVps, port = vps.ports.ssh): Promise<SshAuditFigures> {
+  const r = await run('ssh-audit', ['-b', '-n', '-p', String(port), vps.host], { allowFail: true, timeoutMs: 60_000 });
+  const lines = r.stdout.split('\n');
+  const failures = lines.filter((l) => /\(fail\)|-- \[fail\]/.test(l)).map((l) => l.trim());
+  return { fail: failures.length, warn: lines.filter((l) => /\(warn\)|-- \[warn\]/.test(l)).length, failures };
+}
+
+export interface LynisFigures { hardeningIndex: number; tests: number; warnings: number; suggestions: number }
+
+/** `lynis audit system --quick` inside the guest (installs lynis; slow under TCG: minutes). */
+export async function lynis(vps: TestVps, tests?: string): Promise<LynisFigures> {
+  await vps.exec('command -v lynis >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q lynis >/dev/null');
+  const extra = tests ? `--tests-from-group ${tests}` : '';
+  await vps.exec(`lynis audit system --quick --no-colors ${extra} >/tmp/lynis.out 2>&1 || true`);
+  const report = (await vps.exec('cat /var/log/lynis-report.dat')).stdout;
+  const get = (k: string) => report.split('\n').filter((l) => l.startsWith(`${k}=`)).map((l) => l.slice(k.length + 1));
+  return {
+    hardeningIndex: Number(get('hardening_index')[0] ?? 0),
+    tests: Number(get('lynis_tests_done')[0] ?? 0),
+    warnings: get('warning[]').length,
+    suggestions: get('suggestion[]').length,
+  };
+}

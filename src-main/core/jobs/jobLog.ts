@@ -1,0 +1,49 @@
+// A job's full log: appended to a file as it happens (so it reopens after the app restarts) and
+// streamed to the renderer in batches, at most one event per frame (~16 ms) however chatty the
+// remote command is, so tens of thousands of lines do not flood the window.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const FLUSH_MS = 16;
+
+export class JobLog {
+  private length = 0;
+  private pending = '';
+  private pendingOffset = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly emit: (offset: number, data: string) => void,
+  ) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    if (existsSync(file)) this.length = readFileSync(file, 'utf8').length;
+  }
+
+  write(data: string): void {
+    if (!data) return;
+    appendFileSync(this.file, data);
+    if (!this.pending) this.pendingOffset = this.length;
+    this.pending += data;
+    this.length += data.length;
+    this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending) return;
+    const data = this.pending;
+    this.pending = '';
+    this.emit(this.pendingOffset, data);
+  }
+}
+
+export function logFileFor(dataDir: string, jobId: string): string {
+  return path.join(dataDir, 'logs', `${jobId}.log`);
+}
+
+export function readJobLog(dataDir: string, jobId: string): string {
+  const f = logFileFor(dataDir, jobId);
+  return existsSync(f) ? readFileSync(f, 'utf8') : '';
+}

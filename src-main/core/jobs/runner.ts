@@ -1,0 +1,209 @@
+// Runs jobs: one at a time per server (a second one queues behind it), step by step, with the live
+// log streamed and kept. A job can be cancelled between steps. When a step fails, the job's
+// `recover` step (if any) runs to put the server back as it was.
+import { randomUUID } from 'node:crypto';
+import type { NodeSSH } from 'node-ssh';
+import type { Job, JobEvent, JobKind, JobStep } from '../../../src-shared/domain';
+import { SkiffError } from '../../../src-shared/errors';
+import { runScript, type ExecResult } from '../ssh/exec';
+import { formatLog } from './format';
+import { JobLog, logFileFor } from './jobLog';
+import type { JobStore } from './jobStore';
+
+export interface StepContext {
+  jobId: string;
+  /** Appends a line to the live log. */
+  log(text: string): void;
+  warn(text: string): void;
+  /** Runs a script as one `bash -s` on the connection, its output streamed to the log. Throws on a non-zero exit unless `check: false`. */
+  exec(ssh: NodeSSH, script: string, opts?: { sudo?: boolean; check?: boolean; quiet?: boolean }): Promise<ExecResult>;
+  /** Whether the user asked to cancel (steps that loop should stop early). */
+  cancelled(): boolean;
+}
+
+export interface StepOutcome {
+  /** The step found its work already done and changed nothing. */
+  skipped?: boolean;
+  note?: string;
+}
+
+export interface StepDefinition {
+  title: string;
+  run(ctx: StepContext): Promise<StepOutcome | void>;
+}
+
+export interface JobDefinition {
+  kind: JobKind;
+  serverId: string;
+  title: string;
+  steps: StepDefinition[];
+  /** Runs after a failed step (not after a cancel between steps): restore what the job changed. */
+  recover?: StepDefinition;
+  /** Runs when every step succeeded. */
+  onSucceeded?: (job: Job) => Promise<void> | void;
+}
+
+export class JobRunner {
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly cancels = new Set<string>();
+  private readonly finished = new Map<string, Promise<Job>>();
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly dataDir: string,
+    private readonly emit: (e: JobEvent) => void,
+  ) {
+    store.markInterrupted();
+  }
+
+  /** Queues the job behind any other job on the same server; returns it at once (status queued). */
+  start(def: JobDefinition): Job {
+    const job: Job = {
+      id: randomUUID(),
+      kind: def.kind,
+      serverId: def.serverId,
+      title: def.title,
+      status: 'queued',
+      steps: def.steps.map((s): JobStep => ({ title: s.title, status: 'pending' })),
+      createdAt: new Date().toISOString(),
+    };
+    this.update(job);
+    const before = this.queues.get(def.serverId) ?? Promise.resolve();
+    const done = before.catch(() => undefined).then(() => this.execute(job, def));
+    this.queues.set(def.serverId, done);
+    this.finished.set(job.id, done);
+    void done.finally(() => {
+      if (this.queues.get(def.serverId) === done) this.queues.delete(def.serverId);
+      this.finished.delete(job.id);
+    });
+    return job;
+  }
+
+  /** Starts the job and resolves when it ends, whatever its status. */
+  run(def: JobDefinition): Promise<Job> {
+    const job = this.start(def);
+    return this.finished.get(job.id)!;
+  }
+
+  /** Resolves when the job ends (immediately with the stored job if it already has). */
+  wait(jobId: string): Promise<Job> {
+    return this.finished.get(jobId) ?? Promise.resolve(this.store.get(jobId));
+  }
+
+  cancel(jobId: string): Job {
+    const job = this.store.get(jobId);
+    if (job.status === 'queued' || job.status === 'running') this.cancels.add(jobId);
+    return job;
+  }
+
+  isBusy(serverId: string): boolean {
+    return this.queues.has(serverId);
+  }
+
+  private update(job: Job): void {
+    this.store.save(job);
+    this.emit({ type: 'job-updated', job: structuredClone(job) });
+  }
+
+  private async execute(job: Job, def: JobDefinition): Promise<Job> {
+    const log = new JobLog(logFileFor(this.dataDir, job.id), (offset, data) => this.emit({ type: 'output', jobId: job.id, offset, data }));
+    const started = Date.now();
+    job.status = 'running';
+    job.startedAt = new Date(started).toISOString();
+    this.update(job);
+    log.write(formatLog.jobStart(job.title, new Date(started)));
+
+    const ctx: StepContext = {
+      jobId: job.id,
+      log: (t) => log.write(formatLog.info(t)),
+      warn: (t) => log.write(formatLog.warn(t)),
+      cancelled: () => this.cancels.has(job.id),
+      exec: (ssh, script, opts = {}) =>
+        runScript(ssh, script, {
+          sudo: opts.sudo,
+          check: opts.check ?? true,
+          onStdout: opts.quiet ? undefined : (s) => log.write(s),
+          onStderr: opts.quiet ? undefined : (s) => log.write(formatLog.stderr(s)),
+        }),
+    };
+
+    let failure: SkiffError | undefined;
+    let allSkipped = true;
+    for (let i = 0; i < def.steps.length; i++) {
+      const step = job.steps[i];
+      if (this.cancels.has(job.id)) {
+        for (const rest of job.steps.slice(i)) rest.status = 'cancelled';
+        job.status = 'cancelled';
+        break;
+      }
+      step.status = 'running';
+      step.startedAt = new Date().toISOString();
+      this.update(job);
+      log.write(formatLog.stepStart(i, def.steps.length, step.title));
+      const t0 = Date.now();
+      try {
+        const outcome = (await def.steps[i].run(ctx)) ?? {};
+        step.durationMs = Date.now() - t0;
+        step.note = outcome.note;
+        if (outcome.skipped) {
+          step.status = 'skipped';
+          log.write(formatLog.stepSkipped(step.durationMs, outcome.note ?? 'already done'));
+        } else {
+          allSkipped = false;
+          step.status = 'succeeded';
+          log.write(formatLog.stepSucceeded(step.durationMs, outcome.note));
+        }
+      } catch (e) {
+        allSkipped = false;
+        failure = asSkiffError(e);
+        step.durationMs = Date.now() - t0;
+        step.status = 'failed';
+        step.note = failure.message;
+        const exit = /^exit (\d+)/.exec(failure.detail ?? '');
+        if (exit) step.exitCode = Number(exit[1]);
+        log.write(formatLog.stepFailed(step.durationMs, failure.message + (failure.detail ? `\n  ${failure.detail}` : ''), step.exitCode));
+        for (const rest of job.steps.slice(i + 1)) rest.status = 'cancelled';
+        break;
+      } finally {
+        this.update(job);
+      }
+    }
+
+    if (failure && def.recover) {
+      const t0 = Date.now();
+      log.write(formatLog.stepStart(0, 1, def.recover.title).replace('[1/1]', '[recover]'));
+      try {
+        await def.recover.run(ctx);
+        log.write(formatLog.stepSucceeded(Date.now() - t0));
+      } catch (e) {
+        const err = asSkiffError(e);
+        log.write(formatLog.stepFailed(Date.now() - t0, `${err.message}${err.detail ? ` (${err.detail})` : ''}`));
+      }
+    }
+
+    if (failure) {
+      job.status = 'failed';
+      job.error = { code: failure.code, message: failure.message, fix: failure.fix };
+    } else if (job.status === 'running') {
+      job.status = 'succeeded';
+      job.changedNothing = allSkipped && def.steps.length > 0;
+      try {
+        await def.onSucceeded?.(job);
+      } catch (e) {
+        const err = asSkiffError(e);
+        job.status = 'failed';
+        job.error = { code: err.code, message: err.message, fix: err.fix };
+      }
+    }
+    this.cancels.delete(job.id);
+    job.endedAt = new Date().toISOString();
+    log.write(formatLog.jobEnd(job.status, Date.now() - started, job.changedNothing ? '(nothing changed: everything was already done)' : job.error ? `: ${job.error.message}` : ''));
+    log.flush();
+    this.update(job);
+    return job;
+  }
+}
+
+function asSkiffError(e: unknown): SkiffError {
+  return e instanceof SkiffError ? e : new SkiffError('INTERNAL', { message: e instanceof Error ? e.message : String(e) });
+}

@@ -1,0 +1,135 @@
+// Turns the audit script's raw sections into pass/warn/fail items, each with a one-line fix.
+// Pure: unit-tested on captured output, integration-tested against fresh and hardened VMs.
+import type { AuditItem, AuditStatus } from '../../../../src-shared/domain';
+
+export function splitSections(raw: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let name = '';
+  let buf: string[] = [];
+  for (const line of raw.split('\n')) {
+    const m = /^==([a-z]+)==$/.exec(line);
+    if (m) {
+      if (name) out.set(name, buf.join('\n').trim());
+      name = m[1];
+      buf = [];
+    } else buf.push(line);
+  }
+  if (name) out.set(name, buf.join('\n').trim());
+  return out;
+}
+
+const item = (id: string, category: AuditItem['category'], title: string, status: AuditStatus, detail: string, fix = ''): AuditItem =>
+  ({ id, category, title, status, detail, fix: status === 'pass' || status === 'info' ? '' : fix });
+
+function sshdItems(text: string | undefined): AuditItem[] {
+  if (!text || text.includes('SKIFF-ERROR') || !/^port /m.test(text)) {
+    return [item('ssh.readable', 'ssh', 'Effective sshd settings', 'warn', 'could not read `sshd -T` (needs root)', 'Run the audit after setup, or as root.')];
+  }
+  const eff = new Map<string, string>();
+  for (const l of text.split('\n')) { const i = l.indexOf(' '); if (i > 0 && !eff.has(l.slice(0, i))) eff.set(l.slice(0, i), l.slice(i + 1)); }
+  const harden = 'Run "Harden" in Skiff.';
+  const root = eff.get('permitrootlogin') ?? '?';
+  const pw = eff.get('passwordauthentication') ?? '?';
+  const kbd = eff.get('kbdinteractiveauthentication') ?? '?';
+  const tries = Number(eff.get('maxauthtries') ?? 6);
+  const ports = [...text.matchAll(/^port (\d+)$/gm)].map((m) => m[1]);
+  return [
+    item('ssh.root-login', 'ssh', 'Root login over SSH', root === 'no' ? 'pass' : root === 'yes' ? 'fail' : 'warn', `PermitRootLogin ${root}`, `Disable root login: ${harden}`),
+    item('ssh.password-auth', 'ssh', 'Password logins', pw === 'no' ? 'pass' : 'fail', `PasswordAuthentication ${pw}`, `Allow keys only: ${harden}`),
+    item('ssh.kbd-interactive', 'ssh', 'Keyboard-interactive logins', kbd === 'no' ? 'pass' : 'warn', `KbdInteractiveAuthentication ${kbd}`, `Turn it off: ${harden}`),
+    item('ssh.max-auth-tries', 'ssh', 'Login attempts per connection', tries <= 3 ? 'pass' : 'warn', `MaxAuthTries ${tries}`, `Limit to 3: ${harden}`),
+    item('ssh.x11', 'ssh', 'X11 forwarding', eff.get('x11forwarding') === 'no' ? 'pass' : 'warn', `X11Forwarding ${eff.get('x11forwarding') ?? '?'}`, `A server needs no X11: ${harden}`),
+    item('ssh.port', 'ssh', 'SSH port', 'info', `sshd listens on ${ports.join(', ')}`),
+  ];
+}
+
+function firewallItems(ufw: string | undefined, listening: string | undefined, sshPort: number): AuditItem[] {
+  const harden = 'Run "Harden" in Skiff.';
+  if (!ufw || ufw.includes('SKIFF-MISSING')) return [item('fw.installed', 'firewall', 'Firewall (ufw)', 'fail', 'ufw is not installed', 'Run "Set up", then "Harden".')];
+  if (!/Status: active/.test(ufw)) {
+    const open = publicPorts(listening);
+    return [item('fw.active', 'firewall', 'Firewall (ufw)', 'fail', `inactive; ports reachable from anywhere: ${open.join(', ') || 'none'}`, `Turn the firewall on: ${harden}`)];
+  }
+  const allowed = new Set([...ufw.matchAll(/^(\d+)(?:\/(?:tcp|udp))?(?: \(v6\))?\s+ALLOW IN/gm)].map((m) => m[1]));
+  const items = [
+    item('fw.active', 'firewall', 'Firewall (ufw)', 'pass', 'active'),
+    item('fw.default-deny', 'firewall', 'Incoming by default', /Default: deny \(incoming\)/.test(ufw) ? 'pass' : 'fail', /Default: (\w+) \(incoming\)/.exec(ufw)?.[0] ?? 'unknown', `Deny incoming by default: ${harden}`),
+    item('fw.ssh-allowed', 'firewall', 'SSH port allowed', allowed.has(String(sshPort)) ? 'pass' : 'fail', allowed.has(String(sshPort)) ? `${sshPort}/tcp allowed` : `${sshPort}/tcp is not allowed: the next login may be blocked`, `Allow ${sshPort}/tcp: ${harden}`),
+  ];
+  const exposed = publicPorts(listening).filter((p) => allowed.has(p) && !['80', '443', String(sshPort)].includes(p));
+  items.push(item('fw.exposed', 'firewall', 'Listening ports open to the internet', exposed.length ? 'warn' : 'pass',
+    exposed.length ? `also allowed and listening: ${exposed.join(', ')}` : `only SSH, HTTP and HTTPS are allowed (${publicPorts(listening).join(', ') || 'nothing else'} listening)`,
+    'Remove the ufw rules for ports that should not be public (ufw delete allow PORT).'));
+  return items;
+}
+
+/** Ports listening on a non-loopback address. */
+function publicPorts(listening: string | undefined): string[] {
+  const ports = new Set<string>();
+  for (const addr of (listening ?? '').split('\n')) {
+    const m = /^(.*):(\d+)$/.exec(addr.trim());
+    if (!m) continue;
+    if (/^(127\.|\[::1\]|::1|\[::ffff:127\.)/.test(m[1])) continue;
+    ports.add(m[2]);
+  }
+  return [...ports].sort((a, b) => Number(a) - Number(b));
+}
+
+function fail2banItems(text: string | undefined): AuditItem[] {
+  const fix = 'Run "Harden" in Skiff: it sets up an sshd jail that works on Debian 12.';
+  if (!text || text.includes('SKIFF-MISSING')) return [item('f2b.running', 'fail2ban', 'fail2ban', 'fail', 'not installed', fix)];
+  if (text.includes('SKIFF-INACTIVE')) return [item('f2b.running', 'fail2ban', 'fail2ban', 'fail', 'installed but not running', fix)];
+  if (text.includes('SKIFF-NOJAIL') || !/Currently banned/.test(text)) return [item('f2b.running', 'fail2ban', 'fail2ban sshd jail', 'fail', 'running, but no sshd jail', fix)];
+  const banned = Number(/Currently banned:\s*(\d+)/.exec(text)?.[1] ?? 0);
+  const total = Number(/Total banned:\s*(\d+)/.exec(text)?.[1] ?? 0);
+  const list = /Banned IP list:\s*(.*)/.exec(text)?.[1]?.trim() ?? '';
+  return [
+    item('f2b.running', 'fail2ban', 'fail2ban sshd jail', 'pass', 'active'),
+    item('f2b.bans', 'fail2ban', 'Current bans', 'info', `${banned} banned now${list ? ` (${list})` : ''}, ${total} in total`),
+  ];
+}
+
+function updateItems(updates: string | undefined, unattended: string | undefined, reboot: string | undefined): AuditItem[] {
+  const lines = (updates ?? '').split('\n').filter((l) => l.startsWith('Inst '));
+  const security = lines.filter((l) => /security/i.test(l));
+  const items = [
+    item('updates.security', 'updates', 'Pending security updates', security.length ? 'warn' : 'pass',
+      security.length ? `${security.length} pending: ${security.slice(0, 5).map((l) => l.split(' ')[1]).join(', ')}${security.length > 5 ? '…' : ''}` : `none (${lines.length} other update(s) pending)`,
+      'Run "Set up" again (it upgrades packages), or wait for unattended-upgrades.'),
+  ];
+  if (!unattended || unattended.includes('SKIFF-MISSING')) {
+    items.push(item('updates.unattended', 'updates', 'Automatic security updates', 'fail', 'unattended-upgrades is not installed', 'Run "Set up" in Skiff.'));
+  } else {
+    const on = /Unattended-Upgrade "1"/.test(unattended) && /Update-Package-Lists "1"/.test(unattended);
+    items.push(item('updates.unattended', 'updates', 'Automatic security updates', on ? 'pass' : 'fail', on ? 'on (daily)' : 'installed but not turned on', 'Run "Set up" in Skiff.'));
+  }
+  const needs = (reboot ?? '').startsWith('yes');
+  items.push(item('system.reboot', 'system', 'Reboot required', needs ? 'warn' : 'pass', needs ? `yes${reboot!.split('\n')[1] ? ` (for ${reboot!.split('\n').slice(1).join(', ')})` : ''}` : 'no', 'Reboot the server at a quiet moment to load updated kernel/libraries.'));
+  return items;
+}
+
+function sudoersItems(text: string | undefined, appUser: string | undefined): AuditItem[] {
+  if (!appUser) return [item('access.app-user', 'access', 'App user', 'warn', 'not set up yet: Skiff logs in as the admin user', 'Run "Set up" in Skiff.')];
+  const body = (text ?? '').split('\n').filter((l) => l && !l.startsWith('#')).join('\n');
+  const scoped = body.trim() === `${appUser} ALL=(root) NOPASSWD: /usr/local/sbin/skiff-root`;
+  const groups = /# sudo group: (.*)/.exec(text ?? '')?.[1]?.split(',').map((s) => s.trim()) ?? [];
+  const inSudo = groups.includes(appUser);
+  return [
+    item('access.sudoers', 'access', `Sudo rights of ${appUser}`, scoped && !inSudo ? 'pass' : 'fail',
+      scoped && !inSudo ? "only Skiff's root helper" : inSudo ? `${appUser} is in the sudo group (full root)` : `unexpected sudoers entry: ${body.slice(0, 120) || 'none'}`,
+      inSudo ? `Remove ${appUser} from the sudo group (gpasswd -d ${appUser} sudo).` : 'Run "Set up" again to restore the scoped entry.'),
+  ];
+}
+
+export interface AuditInput { raw: string; sshPort: number; appUser?: string }
+
+export function evaluateAudit({ raw, sshPort, appUser }: AuditInput): AuditItem[] {
+  const s = splitSections(raw);
+  return [
+    ...sshdItems(s.get('sshd')),
+    ...firewallItems(s.get('ufw'), s.get('listening'), sshPort),
+    ...fail2banItems(s.get('fail2ban')),
+    ...updateItems(s.get('updates'), s.get('unattended'), s.get('reboot')),
+    ...sudoersItems(s.get('sudoers'), appUser),
+  ];
+}

@@ -1,0 +1,202 @@
+// Hardening that cannot lock the user out. Before root and password logins are turned off, a
+// fresh second connection as the app user with the key must succeed; a server-side timer puts the
+// old sshd config back unless Skiff confirms a new login after the reload; `sshd -t` checks the new
+// config before it is used and `sshd -T` proves it took effect. Any failure restores the previous
+// config. Then ufw (deny incoming, allow the SSH port Skiff really uses, 80, 443) and a fail2ban
+// sshd jail that works on Debian 12 (systemd backend).
+import type { NodeSSH } from 'node-ssh';
+import type { HardeningPreview } from '../../../src-shared/domain';
+import { SkiffError } from '../../../src-shared/errors';
+import type { JobDefinition, StepContext } from '../jobs/runner';
+import { shellQuote } from '../remote/quote';
+import { unifiedDiff } from '../remote/diff';
+import { PATHS, SSHD_EXPECTED, firewallRules, renderFail2banJail, renderSshdDropIn } from '../remote/templates/hardening';
+import { runScript } from '../ssh/exec';
+import type { OpsDeps } from './deps';
+import { helper, probeAccess, type Access } from './privilege';
+import { ROOT_HELPER } from '../remote/templates/rootHelper';
+
+/** Seconds before the server restores the old sshd config by itself if Skiff does not confirm. */
+export const REVERT_AFTER_S = 120;
+
+function requireSetUp(deps: OpsDeps, serverId: string): string {
+  const server = deps.servers.get(serverId);
+  if (!server.setup) throw new SkiffError('SETUP_REQUIRED');
+  return server.setup.appUser;
+}
+
+/** A fresh login as the app user that can still reach the helper; throws LOCKOUT_PREVENTED otherwise. */
+async function proveFreshLogin(deps: OpsDeps, ctx: StepContext, serverId: string, appUser: string, when: string): Promise<void> {
+  let fresh: NodeSSH | undefined;
+  try {
+    fresh = await deps.servers.connectAs(serverId, appUser);
+    const res = await runScript(fresh, `sudo -n ${PATHS.rootHelper} version`, {});
+    if (res.code !== 0) throw new Error(`sudo -n ${PATHS.rootHelper} failed: ${res.stderr.trim()}`);
+    ctx.log(`fresh key login as ${appUser} ${when}: OK`);
+  } catch (e) {
+    const detail = e instanceof SkiffError ? `${e.message} ${e.detail ?? ''}` : e instanceof Error ? e.message : String(e);
+    throw new SkiffError('LOCKOUT_PREVENTED', { message: `A fresh key login as ${appUser} failed ${when}, so Skiff did not go on.`, detail });
+  } finally {
+    fresh?.dispose();
+  }
+}
+
+function parseEffective(sshdT: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of sshdT.split('\n')) {
+    const i = line.indexOf(' ');
+    if (i > 0 && !m.has(line.slice(0, i))) m.set(line.slice(0, i).toLowerCase(), line.slice(i + 1).trim());
+  }
+  return m;
+}
+
+function firewallInPlace(status: string, sshPort: number): boolean {
+  return /Status: active/.test(status)
+    && /Default: deny \(incoming\)/.test(status)
+    && [`${sshPort}/tcp`, '80/tcp', '443/tcp'].every((p) => new RegExp(`^${p.replace('/', '\\/')}\\s+ALLOW IN`, 'm').test(status));
+}
+
+async function readState(ctx: StepContext, ssh: NodeSSH, access: Access) {
+  const q = { quiet: true, check: false };
+  const [sshd, jail, ufw] = await Promise.all([
+    ctx.exec(ssh, helper(access, 'config-show', 'sshd'), q),
+    ctx.exec(ssh, helper(access, 'config-show', 'fail2ban'), q),
+    ctx.exec(ssh, `${helper(access, 'ufw-status')} 2>&1 || true`, q),
+  ]);
+  return { sshd: sshd.stdout, jail: jail.stdout, ufw: ufw.stdout };
+}
+
+export async function hardeningPreview(deps: OpsDeps, serverId: string): Promise<HardeningPreview> {
+  const appUser = requireSetUp(deps, serverId);
+  const ssh = await deps.pool.get(serverId);
+  const quietCtx = { exec: (s: NodeSSH, script: string, o: { check?: boolean } = {}) => runScript(s, script, { check: o.check ?? true }) } as unknown as StepContext;
+  const access = await probeAccess(quietCtx, ssh);
+  const state = await readState(quietCtx, ssh, access);
+  const files = [
+    { path: PATHS.sshdDropIn, before: state.sshd, after: renderSshdDropIn() },
+    { path: PATHS.fail2banJail, before: state.jail, after: renderFail2banJail(access.sshPort) },
+  ];
+  const inPlace = firewallInPlace(state.ufw, access.sshPort);
+  return {
+    sshPort: access.sshPort,
+    appUser,
+    files: files.map((f) => ({ path: f.path, diff: unifiedDiff(f.path, f.before || null, f.after), changed: f.before !== f.after })),
+    firewall: { current: state.ufw.trim(), rulesToAdd: inPlace ? [] : ['Default: deny incoming, allow outgoing', ...firewallRules(access.sshPort)], enable: !/Status: active/.test(state.ufw) },
+  };
+}
+
+export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
+  const appUser = requireSetUp(deps, serverId);
+  let ssh: NodeSSH;
+  let access: Access;
+  let state: { sshd: string; jail: string; ufw: string };
+  let sshdChanged = false;
+  let sshdWritten = false;
+  let ufwWasActive = true;
+  const dropIn = renderSshdDropIn();
+
+  return {
+    kind: 'harden',
+    serverId,
+    title: `Harden ${deps.servers.get(serverId).name}`,
+    steps: [
+      {
+        title: 'Check the server is set up',
+        run: async (ctx) => {
+          ssh = await deps.pool.get(serverId);
+          access = await probeAccess(ctx, ssh);
+          if (access.helperVersion !== ROOT_HELPER.version) {
+            throw new SkiffError('SETUP_REQUIRED', { message: `Skiff's root helper on the server is ${access.helperVersion ? 'out of date' : 'missing'}.`, fix: 'Run "Set up" again, then harden.' });
+          }
+          state = await readState(ctx, ssh, access);
+          sshdChanged = state.sshd !== dropIn;
+          ufwWasActive = /Status: active/.test(state.ufw);
+          ctx.log(`logged in as ${access.user}; sshd accepted this connection on port ${access.sshPort}: that port stays open`);
+          return { skipped: true, note: 'checked' };
+        },
+      },
+      {
+        title: `Prove a fresh key login as ${appUser} works (before changing anything)`,
+        run: async (ctx) => {
+          await proveFreshLogin(deps, ctx, serverId, appUser, 'before hardening');
+          return { skipped: true, note: 'verified' };
+        },
+      },
+      {
+        title: `Arm the safety revert (old sshd config returns in ${REVERT_AFTER_S} s unless confirmed)`,
+        run: async (ctx) => {
+          if (!sshdChanged) return { skipped: true, note: 'sshd config already in place' };
+          await ctx.exec(ssh, helper(access, 'revert-arm', REVERT_AFTER_S));
+        },
+      },
+      {
+        title: `Write ${PATHS.sshdDropIn} and check it (sshd -t)`,
+        run: async (ctx) => {
+          if (!sshdChanged) return { skipped: true, note: 'already in place' };
+          await ctx.exec(ssh, `printf '%s' ${shellQuote(dropIn)} | ${helper(access, 'config-write', 'sshd')}`);
+          sshdWritten = true;
+          const test = await ctx.exec(ssh, `${helper(access, 'sshd-test')} 2>&1`, { check: false });
+          if (test.code !== 0) throw new SkiffError('SSHD_CONFIG_INVALID', { detail: test.stdout.trim().slice(-500) });
+        },
+      },
+      {
+        title: 'Reload sshd and verify the effective settings (sshd -T)',
+        run: async (ctx) => {
+          if (!sshdChanged) {
+            const eff = parseEffective((await ctx.exec(ssh, helper(access, 'sshd-effective'), { quiet: true })).stdout);
+            const off = Object.entries(SSHD_EXPECTED).filter(([k, v]) => eff.get(k) !== v);
+            if (off.length) throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
+            return { skipped: true, note: 'already effective' };
+          }
+          await ctx.exec(ssh, helper(access, 'ssh-reload'));
+          const eff = parseEffective((await ctx.exec(ssh, helper(access, 'sshd-effective'), { quiet: true })).stdout);
+          const off = Object.entries(SSHD_EXPECTED).filter(([k, v]) => eff.get(k) !== v);
+          for (const [k, v] of Object.entries(SSHD_EXPECTED)) ctx.log(`${k} ${eff.get(k)}${eff.get(k) === v ? '' : `  ← want ${v}`}`);
+          if (off.length) throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
+        },
+      },
+      {
+        title: `Prove a fresh key login as ${appUser} still works, then disarm the revert`,
+        run: async (ctx) => {
+          if (!sshdChanged) return { skipped: true, note: 'nothing changed' };
+          await proveFreshLogin(deps, ctx, serverId, appUser, 'after the sshd reload');
+          await ctx.exec(ssh, helper(access, 'revert-disarm'));
+        },
+      },
+      {
+        title: 'Firewall (ufw): deny incoming; allow the SSH port, 80/tcp, 443/tcp',
+        run: async (ctx) => {
+          if (firewallInPlace(state.ufw, access.sshPort)) return { skipped: true, note: 'already in place' };
+          await ctx.exec(ssh, helper(access, 'ufw-apply', access.sshPort));
+          await proveFreshLogin(deps, ctx, serverId, appUser, 'with the firewall on');
+        },
+      },
+      {
+        title: 'fail2ban: watch SSH logins (sshd jail, systemd backend)',
+        run: async (ctx) => {
+          const jail = renderFail2banJail(access.sshPort);
+          const running = await ctx.exec(ssh, `${helper(access, 'fail2ban-status')} >/dev/null 2>&1`, { quiet: true, check: false });
+          if (state.jail === jail && running.code === 0) return { skipped: true, note: 'already watching' };
+          await ctx.exec(ssh, `printf '%s' ${shellQuote(jail)} | ${helper(access, 'config-write', 'fail2ban')}`);
+          await ctx.exec(ssh, helper(access, 'fail2ban-restart'));
+        },
+      },
+    ],
+    recover: {
+      title: 'Restore the previous configuration',
+      run: async (ctx) => {
+        if (!access) return;
+        if (sshdWritten) {
+          await ctx.exec(ssh, helper(access, 'config-restore', 'sshd'));
+          await ctx.exec(ssh, helper(access, 'ssh-reload'));
+        }
+        if (sshdChanged) await ctx.exec(ssh, helper(access, 'revert-disarm'), { check: false });
+        if (!ufwWasActive) await ctx.exec(ssh, `${helper(access, 'ufw-disable')} || true`, { check: false });
+        ctx.log('the server is back to its previous SSH configuration');
+      },
+    },
+    onSucceeded: async () => {
+      await deps.servers.patch(serverId, (s) => ({ ...s, hardening: { sshPort: access.sshPort, at: new Date().toISOString() } }));
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Hardening preview: the exact files (as diffs) and firewall rules, before anything changes.
+import { useEffect, useState } from 'react';
+import type { HardeningPreview, Job, Server } from '../../../src-shared/domain';
+import type { SkiffError } from '../../../src-shared/errors';
+import { asSkiffError, call } from '../api/client';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { Modal } from '../components/Modal';
+
+function Diff({ text }: { text: string }) {
+  return (
+    <pre className="diff">
+      {text.split('\n').map((l, i) => (
+        <span key={i} className={l.startsWith('+++') || l.startsWith('---') ? 'diff-head' : l.startsWith('+') ? 'diff-add' : l.startsWith('-') ? 'diff-del' : ''}>{l}{'\n'}</span>
+      ))}
+    </pre>
+  );
+}
+
+export function HardenDialog({ server, onStarted, onCancel }: { server: Server; onStarted: (job: Job) => void; onCancel: () => void }) {
+  const [preview, setPreview] = useState<HardeningPreview | null>(null);
+  const [error, setError] = useState<SkiffError | null>(null);
+  useEffect(() => {
+    call('servers.hardenPreview', { id: server.id }).then(setPreview, (e) => setError(asSkiffError(e)));
+  }, [server.id]);
+  const apply = async () => {
+    try {
+      onStarted(await call('servers.harden', { id: server.id }));
+    } catch (e) {
+      setError(asSkiffError(e));
+    }
+  };
+  const nothing = preview && preview.files.every((f) => !f.changed) && preview.firewall.rulesToAdd.length === 0;
+  return (
+    <Modal title={`Harden ${server.name}`} onClose={onCancel} wide>
+      <ErrorNotice error={error} />
+      {!preview && !error && <p className="muted">Reading the server&apos;s current configuration…</p>}
+      {preview && (
+        <div data-testid="harden-preview">
+          <p>
+            Root and password logins will be turned off; Skiff keeps logging in as <strong>{preview.appUser}</strong> with your key on
+            port <strong>{preview.sshPort}</strong>. Before anything that affects logins changes, Skiff proves a fresh key login works, and a
+            timer on the server restores the old SSH config unless Skiff confirms a new login afterwards.
+          </p>
+          {nothing && <p className="notice">Everything is already in place: hardening again will change nothing.</p>}
+          {preview.files.map((f) => (
+            <div key={f.path}>
+              <h4>{f.path} {f.changed ? '' : <span className="tag">unchanged</span>}</h4>
+              <Diff text={f.diff} />
+            </div>
+          ))}
+          <h4>Firewall (ufw) {preview.firewall.enable ? <span className="tag">will be turned on</span> : null}</h4>
+          {preview.firewall.rulesToAdd.length ? (
+            <ul className="rules" data-testid="firewall-rules">{preview.firewall.rulesToAdd.map((r) => <li key={r}><code>{r}</code></li>)}</ul>
+          ) : <p className="muted">Rules already in place.</p>}
+        </div>
+      )}
+      <div className="dialog-actions">
+        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="button" className="button-primary" disabled={!preview} onClick={apply}>Apply hardening</button>
+      </div>
+    </Modal>
+  );
+}

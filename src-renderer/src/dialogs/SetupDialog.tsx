@@ -1,0 +1,36 @@
+// Asks for the app user's name, then starts setup.
+import { useState } from 'react';
+import type { Job, Server } from '../../../src-shared/domain';
+import type { SkiffError } from '../../../src-shared/errors';
+import { asSkiffError, call } from '../api/client';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { Modal } from '../components/Modal';
+
+export function SetupDialog({ server, onStarted, onCancel }: { server: Server; onStarted: (job: Job) => void; onCancel: () => void }) {
+  const [appUser, setAppUser] = useState(server.setup?.appUser ?? 'skiff');
+  const [error, setError] = useState<SkiffError | null>(null);
+  const start = async () => {
+    try {
+      onStarted(await call('servers.setup', { id: server.id, appUser }));
+    } catch (e) {
+      setError(asSkiffError(e));
+    }
+  };
+  return (
+    <Modal title={`Set up ${server.name}`} onClose={onCancel}>
+      <p>
+        Skiff creates an app user with your key and a sudo entry limited to Skiff&apos;s helper, upgrades packages, installs
+        ufw, fail2ban, caddy, unzip, curl and sqlite3, turns on automatic security updates and creates <code>/opt/skiff</code>.
+        Safe to run again: steps already done are skipped. Afterwards Skiff logs in as the app user.
+      </p>
+      <form className="form" onSubmit={(e) => { e.preventDefault(); void start(); }}>
+        <label>App user<input name="appUser" value={appUser} onChange={(e) => setAppUser(e.target.value)} /></label>
+        <ErrorNotice error={error} />
+        <div className="dialog-actions">
+          <button type="button" onClick={onCancel}>Cancel</button>
+          <button type="submit" className="button-primary">Start setup</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

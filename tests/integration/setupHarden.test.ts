@@ -1,0 +1,215 @@
+// Setup, hardening and the audit against a fresh VM of this file's own: the user's path from a bare
+// VPS to a server reachable only with their key, as a non-root user, behind a firewall, with
+// fail2ban watching, and the lockout guards that make that path safe.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sshAudit, type SshAuditFigures } from '../../e2e/vps/securityScanners';
+import { connectSsh } from '../../src-main/core/ssh/connect';
+import type { Server } from '../../src-shared/domain';
+import { addTrusted, authorize, makeCore, makeKeyFile, ownVps, runJob, type KeyFile, type TestCore } from './helpers';
+
+const vm = ownVps();
+let core: TestCore;
+let key: KeyFile;
+let server: Server;
+let sshAuditBefore: SshAuditFigures;
+
+async function httpReachable(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(6_000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function passwordLoginWorks(user: string, password: string): Promise<boolean> {
+  const vps = vm.get();
+  try {
+    const ssh = await connectSsh({ host: vps.host, port: vps.ports.ssh, user, fingerprint: server.hostKey!.fingerprint, credentials: { kind: 'password', password }, readyTimeoutMs: 8_000 });
+    ssh.dispose();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const statusOf = (s: Server, id: string) => s.lastAudit?.items.find((i) => i.id === id)?.status;
+
+beforeAll(async () => {
+  await vm.boot();
+  const vps = vm.get();
+  key = makeKeyFile();
+  await authorize(vps, key.publicKey);
+  // A user with a password, to prove password logins stop; a web server on a port ufw must close.
+  await vps.exec("useradd -m -s /bin/bash pwuser && echo 'pwuser:pw-login-works' | chpasswd");
+  await vps.exec('cd /tmp && setsid python3 -m http.server 8081 >/dev/null 2>&1 < /dev/null &');
+  core = makeCore();
+  server = await addTrusted(core, vps, { name: 'fresh vps', user: 'root', auth: { kind: 'keyFile', privateKey: key.text } });
+  sshAuditBefore = await sshAudit(vps);
+}, 300_000);
+
+afterAll(async () => {
+  core?.close();
+  await vm.stop();
+});
+
+describe('a fresh VPS', () => {
+  it('audits with fails and warns: passwords allowed, no firewall, no fail2ban, no automatic updates', async () => {
+    const { job, log } = await runJob(core, () => core.ops.audit(server.id));
+    expect(job.status).toBe('succeeded');
+    server = core.servers.get(server.id);
+    expect(statusOf(server, 'ssh.password-auth')).toBe('fail');
+    expect(statusOf(server, 'ssh.root-login')).toBe('warn');
+    expect(statusOf(server, 'fw.installed')).toBe('fail');
+    expect(statusOf(server, 'f2b.running')).toBe('fail');
+    expect(statusOf(server, 'updates.unattended')).toBe('fail');
+    expect(statusOf(server, 'access.app-user')).toBe('warn');
+    expect(log).toMatch(/FAIL Password logins: PasswordAuthentication yes/);
+    expect(await passwordLoginWorks('pwuser', 'pw-login-works')).toBe(true);
+    expect(await httpReachable(vm.get().ports.probe8081)).toBe(true);
+  });
+});
+
+describe('setup', () => {
+  it('creates the app user with the key and a scoped sudo, installs packages, turns on updates, then logs in as it', async () => {
+    const { job, log } = await runJob(core, () => core.ops.setup(server.id, 'skiff'));
+    expect(job.error).toBeUndefined();
+    expect(job.status).toBe('succeeded');
+    expect(job.steps.every((s) => s.durationMs !== undefined)).toBe(true);
+    expect(log).toMatch(/▶ \[3\/10\] Create the app user "skiff"/);
+    expect(log).toMatch(/✓ done/);
+    server = core.servers.get(server.id);
+    expect(server.user).toBe('skiff');
+    expect(server.setup).toMatchObject({ appUser: 'skiff', adminUser: 'root' });
+
+    const vps = vm.get();
+    const facts = (await vps.exec(`id -un skiff; stat -c '%U:%G %a' /opt/skiff /opt/skiff/apps
+for p in ufw fail2ban caddy unzip curl sqlite3 unattended-upgrades; do dpkg-query -W -f='$''{Package} $''{Status}\\n' $p; done
+cat /etc/apt/apt.conf.d/20auto-upgrades; cat /etc/sudoers.d/skiff-skiff
+su - skiff -c 'sudo -n true' >/dev/null 2>&1 && echo FULL-SUDO || echo no-full-sudo
+su - skiff -c 'sudo -n /usr/local/sbin/skiff-root version'`)).stdout;
+    expect(facts).toContain('root:root 755\nskiff:skiff 750');
+    for (const p of ['ufw', 'fail2ban', 'caddy', 'unzip', 'curl', 'sqlite3', 'unattended-upgrades']) expect(facts).toContain(`${p} install ok installed`);
+    expect(facts).toContain('APT::Periodic::Unattended-Upgrade "1";');
+    expect(facts).toContain('skiff ALL=(root) NOPASSWD: /usr/local/sbin/skiff-root');
+    expect(facts).toContain('no-full-sudo');
+    expect(facts).toMatch(/skiff-root [0-9a-f]{16}/);
+    expect(await vps.canLogin('skiff', key.path)).toBe(true);
+  }, 600_000);
+
+  it('changes nothing the second time, and says so per step', async () => {
+    const { job, log } = await runJob(core, () => core.ops.setup(server.id, 'skiff'));
+    expect(job.status).toBe('succeeded');
+    expect(job.changedNothing).toBe(true);
+    expect(job.steps.map((s) => s.status)).toEqual(job.steps.map(() => 'skipped'));
+    expect(log).toMatch(/already exists/);
+    expect(log).toMatch(/already installed/);
+    expect(log).toMatch(/nothing changed: everything was already done/);
+  }, 300_000);
+});
+
+describe('hardening refuses to lock you out', () => {
+  it('stops before any change when a fresh key login as the app user fails, and root login keeps working', async () => {
+    const vps = vm.get();
+    await core.pool.get(server.id); // Skiff's own session stays open, like a user's would.
+    await vps.exec('mv /home/skiff/.ssh/authorized_keys /root/skiff-keys.bak');
+    try {
+      const { job, log } = await runJob(core, () => core.ops.harden(server.id));
+      expect(job.status).toBe('failed');
+      expect(job.error?.code).toBe('LOCKOUT_PREVENTED');
+      expect(log).toMatch(/fresh key login as skiff failed before hardening/);
+      expect(await vps.canLogin('root')).toBe(true);
+      expect((await vps.exec('sshd -T | grep -E "^(permitrootlogin|passwordauthentication) "')).stdout).toContain('passwordauthentication yes');
+      expect((await vps.exec('test -e /etc/ssh/sshd_config.d/00-skiff-hardening.conf && echo present || echo absent')).stdout.trim()).toBe('absent');
+    } finally {
+      await vps.exec('mv /root/skiff-keys.bak /home/skiff/.ssh/authorized_keys');
+    }
+  });
+
+  it('restores the previous config when sshd -t rejects it, and SSH keeps working', async () => {
+    const vps = vm.get();
+    await vps.exec("echo 'ThisIsNotAnSshdOption yes' > /etc/ssh/sshd_config.d/50-broken.conf");
+    try {
+      const { job, log } = await runJob(core, () => core.ops.harden(server.id));
+      expect(job.status).toBe('failed');
+      expect(job.error?.code).toBe('SSHD_CONFIG_INVALID');
+      expect(log).toMatch(/Bad configuration option: ThisIsNotAnSshdOption/);
+      expect(log).toMatch(/removed \/etc\/ssh\/sshd_config\.d\/00-skiff-hardening\.conf \(it did not exist before\)/);
+      expect((await vps.exec('test -e /etc/ssh/sshd_config.d/00-skiff-hardening.conf && echo present || echo absent')).stdout.trim()).toBe('absent');
+      expect((await vps.exec('systemctl is-active skiff-harden-revert.timer || true')).stdout.trim()).not.toBe('active');
+      expect(await vps.canLogin('root')).toBe(true);
+      expect(await vps.canLogin('skiff', key.path)).toBe(true);
+    } finally {
+      await vps.exec('rm -f /etc/ssh/sshd_config.d/50-broken.conf');
+    }
+  });
+});
+
+describe('hardening', () => {
+  it('leaves only key logins as the app user, behind a firewall, with fail2ban watching', async () => {
+    const preview = await core.ops.hardenPreview(server.id);
+    expect(preview.sshPort).toBe(22);
+    expect(preview.files.find((f) => f.path.endsWith('00-skiff-hardening.conf'))?.diff).toMatch(/^\+PermitRootLogin no$/m);
+    expect(preview.files.find((f) => f.path.endsWith('skiff-sshd.local'))?.diff).toMatch(/^\+backend = systemd$/m);
+    expect(preview.firewall.rulesToAdd).toContain('22/tcp ALLOW IN (SSH)');
+
+    const { job, log } = await runJob(core, () => core.ops.harden(server.id));
+    expect(job.error).toBeUndefined();
+    expect(job.status).toBe('succeeded');
+    expect(log).toMatch(/safety revert armed/);
+    expect(log).toMatch(/fresh key login as skiff after the sshd reload: OK/);
+    expect(log).toMatch(/safety revert disarmed/);
+
+    const vps = vm.get();
+    expect(await vps.canLogin('root')).toBe(false);
+    expect(await passwordLoginWorks('pwuser', 'pw-login-works')).toBe(false);
+    expect(await vps.canLogin('skiff', key.path)).toBe(true);
+    expect(await httpReachable(vps.ports.probe8081)).toBe(false);
+    const eff = (await vps.exec('sshd -T')).stdout;
+    expect(eff).toMatch(/^permitrootlogin no$/m);
+    expect(eff).toMatch(/^passwordauthentication no$/m);
+    expect(eff).toMatch(/^kbdinteractiveauthentication no$/m);
+    expect(eff).toMatch(/^maxauthtries 3$/m);
+    expect((await vps.exec('ufw status verbose')).stdout).toMatch(/Status: active[\s\S]*Default: deny \(incoming\)[\s\S]*22\/tcp\s+ALLOW IN/);
+    expect((await vps.exec('systemctl is-active fail2ban')).stdout.trim()).toBe('active');
+    expect(core.servers.get(server.id).hardening?.sshPort).toBe(22);
+  }, 300_000);
+
+  it('fail2ban bans the host after repeated failed logins (and the test unbans it)', async () => {
+    const vps = vm.get();
+    const stranger = makeKeyFile();
+    for (let i = 0; i < 7; i++) await vps.canLogin('no-such-user', stranger.path);
+    let banned = '';
+    for (let i = 0; i < 60 && !banned.includes('10.0.2.2'); i++) {
+      banned = (await vps.exec('fail2ban-client status sshd')).stdout;
+      if (!banned.includes('10.0.2.2')) await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(banned).toMatch(/Banned IP list:.*10\.0\.2\.2/);
+    expect(await vps.canLogin('skiff', key.path)).toBe(false);
+    await vps.exec('fail2ban-client set sshd unbanip 10.0.2.2');
+    expect(await vps.canLogin('skiff', key.path)).toBe(true);
+  }, 120_000);
+
+  it('changes nothing the second time, and says so', async () => {
+    core.pool.drop(server.id);
+    const { job } = await runJob(core, () => core.ops.harden(server.id));
+    expect(job.status).toBe('succeeded');
+    expect(job.changedNothing).toBe(true);
+  }, 120_000);
+
+  it('turns the fresh audit\'s fails into passes', async () => {
+    const { job } = await runJob(core, () => core.ops.audit(server.id));
+    expect(job.status).toBe('succeeded');
+    server = core.servers.get(server.id);
+    for (const id of ['ssh.root-login', 'ssh.password-auth', 'ssh.kbd-interactive', 'ssh.max-auth-tries', 'fw.active', 'fw.default-deny', 'fw.ssh-allowed', 'f2b.running', 'updates.unattended', 'access.sudoers']) {
+      expect(`${id}: ${statusOf(server, id)}`).toBe(`${id}: pass`);
+    }
+    expect(server.lastAudit!.summary.fail).toBe(0);
+  });
+
+  it('improves what ssh-audit reports', async () => {
+    const after = await sshAudit(vm.get());
+    console.log(`[ssh-audit] before hardening: ${sshAuditBefore.fail} fail, ${sshAuditBefore.warn} warn; after: ${after.fail} fail, ${after.warn} warn`);
+    expect(after.fail).toBeLessThan(sshAuditBefore.fail);
+  });
+});
