@@ -18,6 +18,8 @@ export interface BaseImage {
 const PACKAGES = [
   'systemd', 'systemd-sysv', 'openssh-server', 'sudo', 'python3', 'iproute2', 'ca-certificates',
   'linux-image-cloud-amd64', 'udev', 'ifupdown', 'isc-dhcp-client',
+  // The harness's console: lets tests reach a VM that SSH no longer lets in.
+  'qemu-guest-agent',
 ];
 
 function mirror(): string {
@@ -36,7 +38,7 @@ export function cacheRoot(): string {
 }
 
 function recipeHash(): string {
-  return createHash('sha256').update(JSON.stringify({ PACKAGES, v: 3 })).digest('hex').slice(0, 12);
+  return createHash('sha256').update(JSON.stringify({ PACKAGES, v: 4 })).digest('hex').slice(0, 12);
 }
 
 export async function ensureBaseImage(log: (s: string) => void = () => {}): Promise<BaseImage> {
@@ -60,9 +62,7 @@ export async function ensureBaseImage(log: (s: string) => void = () => {}): Prom
     `cp ${join(work, 'id_test.pub')} "$1/root/.ssh/authorized_keys"`,
     'echo vps > "$1/etc/hostname"',
     'printf "127.0.0.1 localhost\\n127.0.1.1 vps\\n" > "$1/etc/hosts"',
-    // Two NICs (kernel names, net.ifnames=0): eth0 is the server's network, eth1 the harness's
-    // own management path, so a test can get the host banned by fail2ban on eth0 and still reach the VM.
-    'printf "auto lo\\niface lo inet loopback\\nauto eth0\\niface eth0 inet dhcp\\nauto eth1\\niface eth1 inet dhcp\\n" > "$1/etc/network/interfaces"',
+    'printf "auto lo\\niface lo inet loopback\\nauto eth0\\niface eth0 inet dhcp\\n" > "$1/etc/network/interfaces"',
     // A real VPS resolves names; slirp offers a DNS forwarder at 10.0.2.3.
     'printf "nameserver 10.0.2.3\\n" > "$1/etc/resolv.conf"',
   ];

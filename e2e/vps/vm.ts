@@ -5,14 +5,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { cacheRoot, ensureBaseImage, type BaseImage } from './image.js';
+import { GuestAgent } from './guestAgent.js';
 import { run, type RunResult } from './run.js';
 
-/**
- * Host ports on 127.0.0.1 forwarded into the VM. `ssh`, `http`, `https`, `ssh2222` and `probe8081`
- * reach the guest's 22, 80, 443, 2222 and 8081 through its first NIC (as the internet would);
- * `mgmt` reaches its port 22 through a second NIC, the harness's own path, from another address.
- */
-export interface VpsPorts { ssh: number; http: number; https: number; ssh2222: number; probe8081: number; mgmt: number }
+/** Host ports on 127.0.0.1 forwarded to the guest's 22, 80, 443, 2222 and 8081 (as the internet would reach them). */
+export interface VpsPorts { ssh: number; http: number; https: number; ssh2222: number; probe8081: number }
 export interface VpsDescriptor { image: BaseImage; dir: string; ports: VpsPorts; pid: number }
 
 async function freePort(): Promise<number> {
@@ -65,7 +62,7 @@ export class TestVps {
     reapOrphans(runsDir);
     const dir = mkdtempSync(join(runsDir, 'vm-'));
     writeFileSync(join(dir, 'owner'), String(process.pid));
-    const ports: VpsPorts = { ssh: await freePort(), http: await freePort(), https: await freePort(), ssh2222: await freePort(), probe8081: await freePort(), mgmt: await freePort() };
+    const ports: VpsPorts = { ssh: await freePort(), http: await freePort(), https: await freePort(), ssh2222: await freePort(), probe8081: await freePort() };
     const disk = join(dir, 'run.qcow2');
     await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', image.qcow2, '-F', 'qcow2', disk]);
     const fwd = [
@@ -78,7 +75,8 @@ export class TestVps {
       '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda rw console=ttyS0 net.ifnames=0',
       '-drive', `file=${disk},if=virtio`,
       '-netdev', `user,id=n0,${fwd.join(',')}`, '-device', 'virtio-net-pci,netdev=n0',
-      '-netdev', `user,id=n1,net=10.0.3.0/24,hostfwd=tcp:127.0.0.1:${ports.mgmt}-:22`, '-device', 'virtio-net-pci,netdev=n1',
+      '-chardev', `socket,path=${join(dir, 'qga.sock')},server=on,wait=off,id=qga0`,
+      '-device', 'virtio-serial', '-device', 'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
       '-display', 'none', '-serial', `file:${join(dir, 'console.log')}`,
       '-daemonize', '-pidfile', join(dir, 'qemu.pid'),
     ]);
@@ -86,7 +84,8 @@ export class TestVps {
     const vps = new TestVps(image, dir, ports, pid);
     process.once('exit', () => vps.killSync());
     try {
-      await vps.waitForSsh(180_000);
+      await vps.waitForAgent(180_000);
+      await vps.waitForSsh(60_000);
     } catch (e) {
       await vps.stop();
       throw e;
@@ -107,29 +106,50 @@ export class TestVps {
   get rootKeyPath(): string { return this.image.rootKey; }
   get rootKey(): string { return readFileSync(this.image.rootKey, 'utf8'); }
 
-  private sshArgs(user = 'root', port = this.ports.mgmt): string[] {
-    return [
-      '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
-      '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=5', '-o', 'IdentitiesOnly=yes',
-      '-i', this.image.rootKey, '-p', String(port), `${user}@${this.host}`,
-    ];
+  private get agent(): GuestAgent {
+    return new GuestAgent(join(this.dir, 'qga.sock'));
   }
 
-  /** Runs a bash script as root in the guest through the OpenSSH client over the management NIC. */
-  exec(script: string, opts: { allowFail?: boolean; port?: number } = {}): Promise<RunResult> {
-    return run('ssh', [...this.sshArgs('root', opts.port), 'bash -s'], { input: script, allowFail: opts.allowFail, timeoutMs: 300_000 });
+  /**
+   * Runs a bash script as root in the guest through the QEMU guest agent (not SSH), so it works
+   * whatever the test did to sshd, the firewall or fail2ban. Rejects on a non-zero exit unless allowFail.
+   */
+  async exec(script: string, opts: { allowFail?: boolean } = {}): Promise<RunResult> {
+    const r = await this.agent.exec(script);
+    if (r.code !== 0 && !opts.allowFail) throw new Error(`guest script exited ${r.code}: ${r.stderr.slice(-2000)}\n--- script:\n${script.slice(0, 500)}`);
+    return r;
   }
 
-  /** Waits until sshd answers on `port` (default: the harness's management path). */
-  async waitForSsh(timeoutMs: number, port = this.ports.mgmt): Promise<void> {
+  async waitForAgent(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!alive(this.pid)) throw new Error(`qemu exited; console: ${this.consoleTail()}`);
-      const r = await run('ssh', [...this.sshArgs('root', port), 'true'], { allowFail: true, timeoutMs: 10_000 });
-      if (r.code === 0) return;
+      if (await this.agent.ping()) return;
+      await new Promise((res) => setTimeout(res, 1000));
+    }
+    throw new Error(`the test VPS's guest agent did not answer within ${timeoutMs / 1000} s; console: ${this.consoleTail()}`);
+  }
+
+  /** Waits until a root key login works on the public SSH path (before any hardening). */
+  async waitForSsh(timeoutMs: number, port = this.ports.ssh): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!alive(this.pid)) throw new Error(`qemu exited; console: ${this.consoleTail()}`);
+      if (await this.canLogin('root', this.image.rootKey, port)) return;
       await new Promise((res) => setTimeout(res, 1000));
     }
     throw new Error(`test VPS did not answer SSH within ${timeoutMs / 1000} s; console: ${this.consoleTail()}`);
+  }
+
+  /** Waits until sshd accepts TCP and speaks SSH on the public path (any user, even if logins are refused). */
+  async waitForSshd(timeoutMs: number, port = this.ports.ssh): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const r = await run('ssh-keyscan', ['-p', String(port), '-T', '3', this.host], { allowFail: true, timeoutMs: 10_000 });
+      if (r.code === 0 && r.stdout.includes('ssh-')) return;
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    throw new Error(`sshd did not answer within ${timeoutMs / 1000} s`);
   }
 
   /** Whether a plain OpenSSH login works through the public path (port 22 via the first NIC). */
@@ -145,13 +165,12 @@ export class TestVps {
 
   /**
    * Simulates a re-installed server (or a man in the middle): new SSH host keys, and every open
-   * SSH session cut, as the reboot of a re-install would (this one's own included, hence detached).
+   * SSH session cut, as the reboot of a re-install would.
    */
   async regenerateHostKeys(): Promise<void> {
     await this.exec(`rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh
-setsid sh -c "sleep 0.3; pkill -f 'sshd: [^ ]+@'" >/dev/null 2>&1 < /dev/null &`);
-    await new Promise((r) => setTimeout(r, 800));
-    await this.waitForSsh(30_000);
+pkill -f 'sshd: [^ ]+@' || true`);
+    await this.waitForSshd(30_000);
   }
 
   /** The host key fingerprints as `ssh-keygen -lf` prints them. */

@@ -42,7 +42,7 @@ beforeAll(async () => {
   await authorize(vps, key.publicKey);
   // A user with a password, to prove password logins stop; a web server on a port ufw must close.
   await vps.exec("useradd -m -s /bin/bash pwuser && echo 'pwuser:pw-login-works' | chpasswd");
-  await vps.exec('cd /tmp && setsid python3 -m http.server 8081 >/dev/null 2>&1 < /dev/null &');
+  await vps.exec('systemd-run --quiet --unit=probe-8081 python3 -m http.server 8081 --directory /tmp');
   core = makeCore();
   server = await addTrusted(core, vps, { name: 'fresh vps', user: 'root', auth: { kind: 'keyFile', privateKey: key.text } });
   sshAuditBefore = await sshAudit(vps);

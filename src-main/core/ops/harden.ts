@@ -92,6 +92,7 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
   let state: { sshd: string; jail: string; ufw: string };
   let sshdChanged = false;
   let sshdWritten = false;
+  let sshdReloaded = false;
   let ufwWasActive = true;
   const dropIn = renderSshdDropIn();
 
@@ -148,6 +149,7 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
             if (off.length) throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
             return { skipped: true, note: 'already effective' };
           }
+          sshdReloaded = true;
           await ctx.exec(ssh, helper(access, 'ssh-reload'));
           const eff = parseEffective((await ctx.exec(ssh, helper(access, 'sshd-effective'), { quiet: true })).stdout);
           const off = Object.entries(SSHD_EXPECTED).filter(([k, v]) => eff.get(k) !== v);
@@ -186,12 +188,16 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
       title: 'Restore the previous configuration',
       run: async (ctx) => {
         if (!access) return;
-        if (sshdWritten) {
-          await ctx.exec(ssh, helper(access, 'config-restore', 'sshd'));
-          await ctx.exec(ssh, helper(access, 'ssh-reload'));
-        }
-        if (sshdChanged) await ctx.exec(ssh, helper(access, 'revert-disarm'), { check: false });
-        if (!ufwWasActive) await ctx.exec(ssh, `${helper(access, 'ufw-disable')} || true`, { check: false });
+        // Each action on its own: one failing must not keep the next from running. A running sshd
+        // that was never reloaded still has the old config, so restoring the file is enough.
+        const attempt = async (what: string, script: string) => {
+          const r = await ctx.exec(ssh, script, { check: false }).catch((e: Error) => ({ code: -1, stderr: e.message }));
+          if (r.code !== 0) ctx.warn(`${what} failed (the server's revert timer will still restore sshd): ${r.stderr.trim().slice(-300)}`);
+        };
+        if (sshdWritten) await attempt('restoring the sshd drop-in', helper(access, 'config-restore', 'sshd'));
+        if (sshdReloaded) await attempt('reloading sshd', helper(access, 'ssh-reload'));
+        if (sshdChanged) await attempt('disarming the revert timer', helper(access, 'revert-disarm'));
+        if (!ufwWasActive) await attempt('turning the firewall back off', helper(access, 'ufw-disable'));
         ctx.log('the server is back to its previous SSH configuration');
       },
     },

@@ -7,7 +7,7 @@ export function splitSections(raw: string): Map<string, string> {
   let name = '';
   let buf: string[] = [];
   for (const line of raw.split('\n')) {
-    const m = /^==([a-z]+)==$/.exec(line);
+    const m = /^==([a-z0-9]+)==$/.exec(line);
     if (m) {
       if (name) out.set(name, buf.join('\n').trim());
       name = m[1];

@@ -1,0 +1,88 @@
+// "Make it production-ready", through the UI against a fresh VM: set up, harden (preview first),
+// audit; every job's log live in xterm and reopened from the history.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { sh } from '../../src-main/core/remote/quote';
+import { expect, test } from '../support/fixtures';
+
+test.describe.configure({ mode: 'serial' });
+
+function logText(page: Page, jobTitle: RegExp | string) {
+  return page.getByRole('region', { name: jobTitle }).getByTestId('log-view')
+    .evaluate((el) => (el as HTMLElement & { skiffText: () => string }).skiffText());
+}
+
+test('set up, harden and audit a fresh VPS, watching each job live', async ({ launchSkiff, vps }) => {
+  test.setTimeout(900_000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-key-'));
+  const keyPath = path.join(dir, 'id_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyPath]);
+  await vps.exec(sh`printf '%s\\n' ${readFileSync(`${keyPath}.pub`, 'utf8').trim()} >> /root/.ssh/authorized_keys`.text);
+  const { page } = await launchSkiff();
+
+  // Add the server and trust its key.
+  await page.getByRole('button', { name: 'Add server' }).first().click();
+  const form = page.getByRole('dialog', { name: 'Add a server' });
+  await form.getByLabel('Name', { exact: true }).fill('prod');
+  await form.getByLabel('Host (IP or name)').fill(vps.host);
+  await form.getByLabel('Port', { exact: true }).fill(String(vps.ports.ssh));
+  await form.getByLabel('Or its path on this computer').fill(keyPath);
+  await form.getByRole('button', { name: 'Add server' }).click();
+  await page.getByRole('dialog', { name: 'Trust prod?' }).getByRole('button', { name: 'Trust and connect' }).click();
+  await expect(page.getByTestId('server-facts')).toContainText('Debian GNU/Linux 12');
+
+  // Audit of the fresh server: fails.
+  await page.getByRole('button', { name: 'Run audit' }).click();
+  const auditRegion = page.getByRole('region', { name: /Job: Security audit of prod/ });
+  await expect(auditRegion.getByTestId('job-status')).toHaveText('succeeded', { timeout: 120_000 });
+  await expect(page.getByTestId('audit-report').locator('[data-audit-id="ssh.password-auth"]')).toHaveAttribute('data-status', 'fail');
+  await expect(page.getByTestId('audit-report').locator('[data-audit-id="fw.installed"]')).toHaveAttribute('data-status', 'fail');
+
+  // Setup: the log streams while it runs.
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await page.getByRole('dialog', { name: 'Set up prod' }).getByRole('button', { name: 'Start setup' }).click();
+  const setupRegion = page.getByRole('region', { name: /Job: Set up prod/ });
+  await expect(setupRegion.getByTestId('job-status')).toHaveText('running');
+  await expect.poll(() => logText(page, /Job: Set up prod/), { timeout: 120_000 }).toMatch(/▶ \[3\/10\] Create the app user "skiff"/);
+  await expect(setupRegion.getByTestId('job-status')).not.toHaveText('running', { timeout: 600_000 });
+  await expect(setupRegion.getByTestId('job-status')).toHaveText('succeeded');
+  const liveSetupLog = await logText(page, /Job: Set up prod/);
+  expect(liveSetupLog).toMatch(/■ succeeded/);
+  await expect(page.getByTestId('setup-state')).toContainText('app user skiff');
+  await expect(page.getByRole('paragraph').filter({ hasText: /^skiff@127\.0\.0\.1:/ })).toBeVisible();
+
+  // Harden: preview first.
+  await page.getByRole('button', { name: 'Harden…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Harden prod' });
+  await expect(dialog.getByTestId('harden-preview')).toContainText('+PermitRootLogin no');
+  await expect(dialog.getByTestId('harden-preview')).toContainText('+backend = systemd');
+  await expect(dialog.getByTestId('firewall-rules')).toContainText('22/tcp ALLOW IN (SSH)');
+  await dialog.getByRole('button', { name: 'Apply hardening' }).click();
+  const hardenRegion = page.getByRole('region', { name: /Job: Harden prod/ });
+  await expect(hardenRegion.getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
+  await expect(page.getByTestId('hardening-state')).toContainText('key-only SSH on port 22');
+  expect(await vps.canLogin('root')).toBe(false);
+  expect(await vps.canLogin('skiff', keyPath)).toBe(true);
+
+  // Audit again: passes.
+  await page.getByRole('button', { name: 'Run audit' }).click();
+  await expect(page.getByRole('region', { name: /Job: Security audit of prod/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 120_000 });
+  const report = page.getByTestId('audit-report');
+  await expect(report.locator('[data-audit-id="ssh.password-auth"]')).toHaveAttribute('data-status', 'pass');
+  await expect(report.locator('[data-audit-id="fw.active"]')).toHaveAttribute('data-status', 'pass');
+  await expect(report.locator('[data-audit-id="f2b.running"]')).toHaveAttribute('data-status', 'pass');
+  const download = page.waitForEvent('download');
+  await report.getByRole('button', { name: 'Export Markdown' }).click();
+  const md = readFileSync(await (await download).path(), 'utf8');
+  expect(md).toMatch(/^# Security audit: prod/);
+  expect(md).toMatch(/✅ pass \| Password logins \| PasswordAuthentication no/);
+
+  // The setup log reopens from the history, identical.
+  await page.getByRole('button', { name: 'Close' }).first().click();
+  await page.getByRole('table', { name: 'Job history' }).getByRole('button', { name: /Set up prod/ }).click();
+  await expect(page.getByRole('region', { name: /Job: Set up prod/ }).getByTestId('log-view')).toHaveAttribute('data-loaded', 'true');
+  expect(await logText(page, /Job: Set up prod/)).toBe(liveSetupLog);
+});
