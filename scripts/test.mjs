@@ -21,6 +21,7 @@ ensureAptPackages({
   'dbus-run-session': 'dbus-daemon',
   'secret-tool': 'libsecret-tools',
   'mkfs.ext4': 'e2fsprogs',
+  'ssh-audit': 'ssh-audit',
 });
 ensureNodeModules();
 build();

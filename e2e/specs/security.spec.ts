@@ -6,16 +6,27 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { sh } from '../../src-main/core/remote/quote';
-import { expect, test } from '../support/fixtures';
+import { TestVps } from '../vps/vm';
+import { expect, hostUnavailable, test } from '../support/fixtures';
 
 test.describe.configure({ mode: 'serial' });
+
+// Hardening closes root SSH: this spec gets a VM of its own so the other specs keep theirs.
+let vps: TestVps;
+test.beforeAll(async ({ skiffHost }) => {
+  const why = hostUnavailable(skiffHost);
+  test.skip(!!why, why);
+  test.setTimeout(300_000);
+  vps = await TestVps.boot();
+});
+test.afterAll(async () => { await vps?.stop(); });
 
 function logText(page: Page, jobTitle: RegExp | string) {
   return page.getByRole('region', { name: jobTitle }).getByTestId('log-view')
     .evaluate((el) => (el as HTMLElement & { skiffText: () => string }).skiffText());
 }
 
-test('set up, harden and audit a fresh VPS, watching each job live', async ({ launchSkiff, vps }) => {
+test('set up, harden and audit a fresh VPS, watching each job live', async ({ launchSkiff }) => {
   test.setTimeout(900_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-key-'));
   const keyPath = path.join(dir, 'id_ed25519');

@@ -42,10 +42,10 @@ async function startBrowserHost(env: NodeJS.ProcessEnv): Promise<{ url: string; 
 }
 
 export const test = base.extend<
-  SkiffOptions & { vps: TestVps; launchSkiff: (opts?: SkiffLaunch) => Promise<SkiffApp> },
-  { chromiumBrowser: Browser }
+  { vps: TestVps; launchSkiff: (opts?: SkiffLaunch) => Promise<SkiffApp> },
+  SkiffOptions & { chromiumBrowser: Browser }
 >({
-  skiffHost: ['browser', { option: true }],
+  skiffHost: ['browser', { option: true, scope: 'worker' }],
 
   vps: async ({}, use) => {
     const desc = process.env.SKIFF_E2E_VPS;
@@ -102,3 +102,10 @@ export const test = base.extend<
 });
 
 export { expect } from '@playwright/test';
+
+/** Why this host cannot run here (no Electron binary), or undefined when it can. */
+export function hostUnavailable(skiffHost: SkiffOptions['skiffHost']): string | undefined {
+  if (skiffHost !== 'electron') return undefined;
+  const bin = electronBinary();
+  return bin.path ? undefined : `Electron e2e skipped: ${bin.reason}`;
+}

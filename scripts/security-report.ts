@@ -1,0 +1,63 @@
+// `npm run security-report`: what hardening changes in the eyes of two independent scanners.
+// Boots a fresh test VPS, runs ssh-audit (host side) and lynis (in the guest) before and after
+// Skiff's setup + hardening, and prints the figures side by side. Not part of `npm test`: lynis
+// alone takes ~10 minutes per run under emulation. `--lynis-groups "ssh firewalls"` narrows it.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { lynis, sshAudit, type LynisFigures, type SshAuditFigures } from '../e2e/vps/securityScanners';
+import { TestVps } from '../e2e/vps/vm';
+import { createCore } from '../src-main/core/skiffCore';
+import { sh } from '../src-main/core/remote/quote';
+
+const args = process.argv.slice(2);
+const groupsAt = args.indexOf('--lynis-groups');
+const groups = groupsAt >= 0 ? args[groupsAt + 1] : undefined;
+const skipLynis = args.includes('--no-lynis');
+
+const vps = await TestVps.boot({ log: (s) => console.log(`[vps] ${s}`) });
+try {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-report-'));
+  const key = path.join(dir, 'id_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+  await vps.exec(sh`printf '%s\\n' ${readFileSync(`${key}.pub`, 'utf8').trim()} >> /root/.ssh/authorized_keys`.text);
+
+  const measure = async (label: string) => {
+    console.log(`[report] scanning (${label})…`);
+    const audit = await sshAudit(vps);
+    const ly = skipLynis ? undefined : await lynis(vps, groups);
+    return { audit, ly };
+  };
+  const before = await measure('fresh server');
+
+  const core = createCore({ dataDir: dir, keychainService: `skiff-report-${process.pid}` });
+  const server = await core.servers.add({ name: 'report', host: vps.host, port: vps.ports.ssh, user: 'root', auth: { kind: 'keyFile', keyPath: key } });
+  const scan = await core.servers.scanHostKey(server.id);
+  await core.servers.trustHostKey(server.id, scan.fingerprint, false);
+  for (const start of [() => core.ops.setup(server.id, 'skiff'), () => core.ops.harden(server.id), () => core.ops.audit(server.id)]) {
+    const job = await core.jobs.runner.wait(start().id);
+    console.log(`[report] ${job.title}: ${job.status}${job.error ? ` (${job.error.message})` : ''}`);
+    if (job.status !== 'succeeded') throw new Error(job.error?.message ?? job.status);
+  }
+  const skiffAudit = core.servers.get(server.id).lastAudit!;
+  const after = await measure('after Skiff setup + hardening');
+  core.close();
+
+  const row = (name: string, a: string | number, b: string | number) => console.log(`${name.padEnd(34)} ${String(a).padStart(12)} ${String(b).padStart(12)}`);
+  console.log(`\n${''.padEnd(34)} ${'fresh'.padStart(12)} ${'hardened'.padStart(12)}`);
+  const sa = (f: SshAuditFigures) => f;
+  row('ssh-audit: fail', sa(before.audit).fail, sa(after.audit).fail);
+  row('ssh-audit: warn', sa(before.audit).warn, sa(after.audit).warn);
+  if (before.ly && after.ly) {
+    const l = (f: LynisFigures) => f;
+    row(`lynis${groups ? ` (${groups})` : ''}: hardening index`, l(before.ly).hardeningIndex, l(after.ly).hardeningIndex);
+    row('lynis: warnings', l(before.ly).warnings, l(after.ly).warnings);
+    row('lynis: suggestions', l(before.ly).suggestions, l(after.ly).suggestions);
+    row('lynis: tests run', l(before.ly).tests, l(after.ly).tests);
+  }
+  row('Skiff audit (after): pass/warn/fail', '', `${skiffAudit.summary.pass}/${skiffAudit.summary.warn}/${skiffAudit.summary.fail}`);
+  if (after.audit.failures.length) console.log(`\nssh-audit still fails on:\n  ${after.audit.failures.join('\n  ')}`);
+} finally {
+  await vps.stop();
+}
