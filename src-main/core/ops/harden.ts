@@ -56,22 +56,29 @@ function firewallInPlace(status: string, sshPort: number): boolean {
     && [`${sshPort}/tcp`, '80/tcp', '443/tcp'].every((p) => new RegExp(`^${p.replace('/', '\\/')}\\s+ALLOW IN`, 'm').test(status));
 }
 
-async function readState(ctx: StepContext, ssh: NodeSSH, access: Access) {
-  const q = { quiet: true, check: false };
+/** What hardening would touch, as it is now (read-only, three channels at once). */
+async function readState(ssh: NodeSSH, access: Access) {
   const [sshd, jail, ufw] = await Promise.all([
-    ctx.exec(ssh, helper(access, 'config-show', 'sshd'), q),
-    ctx.exec(ssh, helper(access, 'config-show', 'fail2ban'), q),
-    ctx.exec(ssh, `${helper(access, 'ufw-status')} 2>&1 || true`, q),
+    runScript(ssh, helper(access, 'config-show', 'sshd')),
+    runScript(ssh, helper(access, 'config-show', 'fail2ban')),
+    runScript(ssh, `${helper(access, 'ufw-status')} 2>&1 || true`),
   ]);
   return { sshd: sshd.stdout, jail: jail.stdout, ufw: ufw.stdout };
+}
+
+/** `sshd -T` must report every setting the drop-in enforces; logs each one. */
+async function verifyEffective(ctx: StepContext, ssh: NodeSSH, access: Access, logEach: boolean): Promise<void> {
+  const eff = parseEffective((await ctx.exec(ssh, helper(access, 'sshd-effective'), { quiet: true })).stdout);
+  const off = Object.entries(SSHD_EXPECTED).filter(([k, v]) => eff.get(k) !== v);
+  if (logEach) for (const [k, v] of Object.entries(SSHD_EXPECTED)) ctx.log(`${k} ${eff.get(k)}${eff.get(k) === v ? '' : `  ← want ${v}`}`);
+  if (off.length) throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
 }
 
 export async function hardeningPreview(deps: OpsDeps, serverId: string): Promise<HardeningPreview> {
   const appUser = requireSetUp(deps, serverId);
   const ssh = await deps.pool.get(serverId);
-  const quietCtx = { exec: (s: NodeSSH, script: string, o: { check?: boolean } = {}) => runScript(s, script, { check: o.check ?? true }) } as unknown as StepContext;
-  const access = await probeAccess(quietCtx, ssh);
-  const state = await readState(quietCtx, ssh, access);
+  const access = await probeAccess(ssh);
+  const state = await readState(ssh, access);
   const files = [
     { path: PATHS.sshdDropIn, before: state.sshd, after: renderSshdDropIn() },
     { path: PATHS.fail2banJail, before: state.jail, after: renderFail2banJail(access.sshPort) },
@@ -105,11 +112,11 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
         title: 'Check the server is set up',
         run: async (ctx) => {
           ssh = await deps.pool.get(serverId);
-          access = await probeAccess(ctx, ssh);
+          access = await probeAccess(ssh);
           if (access.helperVersion !== ROOT_HELPER.version) {
             throw new SkiffError('SETUP_REQUIRED', { message: `Skiff's root helper on the server is ${access.helperVersion ? 'out of date' : 'missing'}.`, fix: 'Run "Set up" again, then harden.' });
           }
-          state = await readState(ctx, ssh, access);
+          state = await readState(ssh, access);
           sshdChanged = state.sshd !== dropIn;
           ufwWasActive = /Status: active/.test(state.ufw);
           ctx.log(`logged in as ${access.user}; sshd accepted this connection on port ${access.sshPort}: that port stays open`);
@@ -144,17 +151,12 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
         title: 'Reload sshd and verify the effective settings (sshd -T)',
         run: async (ctx) => {
           if (!sshdChanged) {
-            const eff = parseEffective((await ctx.exec(ssh, helper(access, 'sshd-effective'), { quiet: true })).stdout);
-            const off = Object.entries(SSHD_EXPECTED).filter(([k, v]) => eff.get(k) !== v);
-            if (off.length) throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
+            await verifyEffective(ctx, ssh, access, false);
             return { skipped: true, note: 'already effective' };
           }
           sshdReloaded = true;
           await ctx.exec(ssh, helper(access, 'ssh-reload'));
-          const eff = parseEffective((await ctx.exec(ssh, helper(access, 'sshd-effective'), { quiet: true })).stdout);
-          const off = Object.entries(SSHD_EXPECTED).filter(([k, v]) => eff.get(k) !== v);
-          for (const [k, v] of Object.entries(SSHD_EXPECTED)) ctx.log(`${k} ${eff.get(k)}${eff.get(k) === v ? '' : `  ← want ${v}`}`);
-          if (off.length) throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
+          await verifyEffective(ctx, ssh, access, true);
         },
       },
       {

@@ -4,7 +4,7 @@ import type { NodeSSH } from 'node-ssh';
 import { SkiffError } from '../../../src-shared/errors';
 import { sh, raw, type ShellText } from '../remote/quote';
 import { PATHS } from '../remote/templates/hardening';
-import type { StepContext } from '../jobs/runner';
+import { runScript } from '../ssh/exec';
 
 export type Privilege = 'root' | 'sudo' | 'helper' | 'none';
 
@@ -32,8 +32,8 @@ if [ -f /etc/debian_version ]; then echo debian=yes; fi
 echo "arch=$(uname -m)"
 `;
 
-export async function probeAccess(ctx: StepContext, ssh: NodeSSH): Promise<Access> {
-  const out = (await ctx.exec(ssh, PROBE, { quiet: true })).stdout;
+export async function probeAccess(ssh: NodeSSH): Promise<Access> {
+  const out = (await runScript(ssh, PROBE, { check: true })).stdout;
   const kv = new Map(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]));
   const helper = kv.get('helper')?.replace(/^skiff-root /, '') || undefined;
   const privilege: Privilege = kv.get('uid') === '0' ? 'root' : kv.get('sudo') === 'yes' ? 'sudo' : helper ? 'helper' : 'none';

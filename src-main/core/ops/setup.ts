@@ -29,7 +29,7 @@ export function setupJob(deps: OpsDeps, serverId: string, appUser: string): JobD
         run: async (ctx) => {
           await deps.servers.ensureKeyLogin(serverId);
           ssh = await deps.pool.get(serverId);
-          access = await probeAccess(ctx, ssh);
+          access = await probeAccess(ssh);
           ctx.log(`logged in as ${access.user} (${access.privilege === 'helper' ? "via Skiff's root helper" : access.privilege}), ${access.arch}, sshd port ${access.sshPort}`);
           if (!access.debian) throw new SkiffError('NOT_DEBIAN');
           if (access.privilege === 'none') throw new SkiffError('NEEDS_ROOT', { message: `"${access.user}" cannot become root on this server (no passwordless sudo).` });

@@ -23,7 +23,7 @@ export function auditJob(deps: OpsDeps, serverId: string): { def: JobDefinition;
         title: "Read the server's security state (read-only)",
         run: async (ctx) => {
           const ssh = await deps.pool.get(serverId);
-          const access = await probeAccess(ctx, ssh);
+          const access = await probeAccess(ssh);
           sshPort = access.sshPort;
           if (access.helperVersion === ROOT_HELPER.version) {
             raw = (await ctx.exec(ssh, helper(access, 'audit'), { quiet: true })).stdout;
