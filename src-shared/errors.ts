@@ -29,6 +29,13 @@ export const ERROR_TEXT = {
   SSHD_CONFIG_INVALID: ['sshd rejected the new configuration, so Skiff restored the previous one.', 'Read the sshd -t output in the log: another file in /etc/ssh may be broken.'],
   HARDENING_NOT_EFFECTIVE: ['The SSH settings did not take effect after reload, so Skiff restored the previous configuration.', 'Check that /etc/ssh/sshd_config includes sshd_config.d/*.conf before its own settings.'],
   JOB_FAILED: ['The job failed.', 'Read its log for the cause.'],
+  VERSION_NOT_ZIP: ['That file is not a zip archive.', 'Export your PocketBase app as a .zip (the pocketbase binary plus pb_public, pb_migrations, pb_hooks).'],
+  VERSION_UNSAFE_PATH: ['The zip contains a path that escapes its folder.', 'Rebuild the zip from inside your app folder so every entry is a plain relative path (no "../", no leading "/").'],
+  VERSION_SYMLINK: ['The zip contains a symbolic link.', 'Replace links with the files they point to, then zip again.'],
+  VERSION_TOO_LARGE: ['The zip is larger than Skiff allows.', 'Leave data (pb_data) and build leftovers out of the zip; raise the limit in settings if the app really is this big.'],
+  VERSION_TOO_MANY_ENTRIES: ['The zip has more files than Skiff allows.', 'Leave node_modules, caches and pb_data out of the zip.'],
+  VERSION_NO_BINARY: ['The zip has no executable PocketBase binary at its top level.', 'Put the pocketbase binary (or the app\'s configured binary) at the root of the zip, with its executable bit set.'],
+  VERSION_ARCH_MISMATCH: ['The binary in this version is built for another CPU than the server\'s.', 'Use the linux build that matches the server (amd64 for x86_64, arm64 for aarch64).'],
   REMOTE_COMMAND_FAILED: ['A command on the server failed.', 'Read the output above for the cause.'],
   INTERNAL: ['Something went wrong inside Skiff.', 'Try again; if it persists, report a bug with the details.'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -26,7 +26,7 @@ function logText(page: Page, jobTitle: RegExp | string) {
     .evaluate((el) => (el as HTMLElement & { skiffText: () => string }).skiffText());
 }
 
-test('set up, harden and audit a fresh VPS, watching each job live', async ({ launchSkiff }) => {
+test('set up, harden and audit a fresh VPS, watching each job live', async ({ launchSkiff }, testInfo) => {
   test.setTimeout(900_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-key-'));
   const keyPath = path.join(dir, 'id_ed25519');
@@ -96,4 +96,5 @@ test('set up, harden and audit a fresh VPS, watching each job live', async ({ la
   await page.getByRole('table', { name: 'Job history' }).getByRole('button', { name: /Set up prod/ }).click();
   await expect(page.getByRole('region', { name: /Job: Set up prod/ }).getByTestId('log-view')).toHaveAttribute('data-loaded', 'true');
   expect(await logText(page, /Job: Set up prod/)).toBe(liveSetupLog);
+  await page.screenshot({ path: testInfo.outputPath('server-page.png'), fullPage: true });
 });

@@ -1,5 +1,6 @@
 // Third-party scanners run against the test VPS (figures for tests and the security report):
 // ssh-audit from the host, lynis inside the guest.
+import { shellQuote } from '../../src-main/core/remote/quote.js';
 import { run } from './run.js';
 import type { TestVps } from './vm.js';
 
@@ -17,8 +18,8 @@ export interface LynisFigures { hardeningIndex: number; tests: number; warnings:
 
 /** `lynis audit system --quick` inside the guest (installs lynis; slow under TCG: minutes). */
 export async function lynis(vps: TestVps, tests?: string): Promise<LynisFigures> {
-  await vps.exec('command -v lynis >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q lynis >/dev/null');
-  const extra = tests ? `--tests-from-group ${tests}` : '';
+  await vps.exec('command -v lynis >/dev/null || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q lynis >/dev/null; }');
+  const extra = tests ? `--tests-from-group ${shellQuote(tests)}` : '';
   await vps.exec(`lynis audit system --quick --no-colors ${extra} >/tmp/lynis.out 2>&1 || true`);
   const report = (await vps.exec('cat /var/log/lynis-report.dat')).stdout;
   const get = (k: string) => report.split('\n').filter((l) => l.startsWith(`${k}=`)).map((l) => l.slice(k.length + 1));
