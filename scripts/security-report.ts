@@ -35,6 +35,9 @@ try {
   const server = await core.servers.add({ name: 'report', host: vps.host, port: vps.ports.ssh, user: 'root', auth: { kind: 'keyFile', keyPath: key } });
   const scan = await core.servers.scanHostKey(server.id);
   await core.servers.trustHostKey(server.id, scan.fingerprint, false);
+  const freshAuditJob = await core.jobs.runner.wait(core.ops.audit(server.id).id);
+  if (freshAuditJob.status !== 'succeeded') throw new Error(freshAuditJob.error?.message ?? 'audit failed');
+  const freshAudit = core.servers.get(server.id).lastAudit!;
   for (const start of [() => core.ops.setup(server.id, 'skiff'), () => core.ops.harden(server.id), () => core.ops.audit(server.id)]) {
     const job = await core.jobs.runner.wait(start().id);
     console.log(`[report] ${job.title}: ${job.status}${job.error ? ` (${job.error.message})` : ''}`);
@@ -56,7 +59,8 @@ try {
     row('lynis: suggestions', l(before.ly).suggestions, l(after.ly).suggestions);
     row('lynis: tests run', l(before.ly).tests, l(after.ly).tests);
   }
-  row('Skiff audit (after): pass/warn/fail', '', `${skiffAudit.summary.pass}/${skiffAudit.summary.warn}/${skiffAudit.summary.fail}`);
+  const sum = (a: typeof skiffAudit) => `${a.summary.pass}/${a.summary.warn}/${a.summary.fail}`;
+  row('Skiff audit: pass/warn/fail', sum(freshAudit), sum(skiffAudit));
   if (after.audit.failures.length) console.log(`\nssh-audit still fails on:\n  ${after.audit.failures.join('\n  ')}`);
 } finally {
   await vps.stop();

@@ -166,3 +166,67 @@ export interface HardeningPreview {
   files: { path: string; diff: string; changed: boolean }[];
   firewall: { current: string; rulesToAdd: string[]; enable: boolean };
 }
+
+// ---- Apps, versions, releases ----
+
+/** How Caddy serves the app's domain: Let's Encrypt, Caddy's own CA (LAN/testing), or plain HTTP. */
+export type TlsMode = 'auto' | 'internal' | 'off';
+
+export interface AppEnvVar {
+  key: string;
+  /** Secret values live in the keychain; `value` is then absent. */
+  secret: boolean;
+  value?: string;
+}
+
+export interface ReleaseInfo {
+  id: string;
+  versionSha256: string;
+  versionLabel?: string;
+  deployedAt: string;
+  /** Migration file names the release carries (to warn when a rollback crosses migrations). */
+  migrations: string[];
+  /** A data snapshot taken just before this release went live. */
+  snapshot: boolean;
+  current: boolean;
+}
+
+export interface App {
+  id: string;
+  serverId: string;
+  name: string;
+  domain?: string;
+  tls: TlsMode;
+  port: number;
+  keepReleases: number;
+  binary: string;
+  env: AppEnvVar[];
+  superuserEmail?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** As last read from the server's manifest. */
+  releases: ReleaseInfo[];
+}
+
+export interface VersionSummary {
+  entries: number;
+  uncompressedBytes: number;
+  binary: string;
+  binaryArch: string;
+  hasPublic: boolean;
+  hasMigrations: boolean;
+  hasHooks: boolean;
+  topLevel: string[];
+}
+
+export interface Version {
+  sha256: string;
+  size: number;
+  fileName: string;
+  notes: string;
+  createdAt: string;
+  source: 'file' | 'official';
+  /** For official releases: the PocketBase version number. */
+  pbVersion?: string;
+  summary: VersionSummary;
+}

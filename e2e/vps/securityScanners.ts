@@ -9,6 +9,8 @@ export interface SshAuditFigures { fail: number; warn: number; failures: string[
 /** `ssh-audit` (Debian package) against the VM's public SSH path. */
 export async function sshAudit(vps: TestVps, port = vps.ports.ssh): Promise<SshAuditFigures> {
   const r = await run('ssh-audit', ['-b', '-n', '-p', String(port), vps.host], { allowFail: true, timeoutMs: 60_000 });
+  // No banner means ssh-audit never got through (refused, banned): zero findings would lie.
+  if (!/\(gen\) banner/.test(r.stdout)) throw new Error(`ssh-audit could not audit ${vps.host}:${port}: ${(r.stdout + r.stderr).slice(-500)}`);
   const lines = r.stdout.split('\n');
   const failures = lines.filter((l) => /\(fail\)|-- \[fail\]/.test(l)).map((l) => l.trim());
   return { fail: failures.length, warn: lines.filter((l) => /\(warn\)|-- \[warn\]/.test(l)).length, failures };
