@@ -2,7 +2,7 @@
 // output type, and every event channel. Both hosts (Electron IPC, browser WebSocket) validate
 // inputs against these schemas before a handler sees them.
 import { z } from 'zod';
-import type { AppInfo, ConnectionStatus, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost } from './domain';
+import type { App, AppInfo, ConnectionStatus, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
 import type { SkiffErrorPayload } from './errors';
 
 /** Phantom marker for an output type (outputs come from trusted main; only inputs are parsed). */
@@ -63,6 +63,29 @@ export const updateServerInput = z.object({
 });
 export type UpdateServerInput = z.input<typeof updateServerInput>;
 
+/** App names become folder and unit names: a DNS label. */
+export const appName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'Name must be lowercase letters, digits and dashes (a DNS label, at most 63)');
+const domainName = z.string().trim().max(253).regex(/^(|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)$/i, 'Domain must be a host name like app.example.com');
+const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'Variable names are letters, digits and _');
+const envValue = z.string().max(8192).refine((v) => !/[\n\r\0]/.test(v), 'Values cannot contain line breaks');
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256');
+const appFields = {
+  name: appName,
+  domain: domainName.optional(),
+  tls: z.enum(['auto', 'internal', 'off']).default('auto'),
+  port: z.coerce.number().int().min(1024, 'Port must be 1024 to 65535').max(65535, 'Port must be 1024 to 65535').optional(),
+  keepReleases: z.coerce.number().int().min(1).max(50).default(5),
+  binary: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'Binary must be a file name').default('pocketbase'),
+  env: z.array(z.object({ key: envKey, value: envValue.optional(), secret: z.boolean().default(false) })).max(200).default([]),
+  superuserEmail: z.union([z.literal(''), z.email('Superuser email must be an email address')]).optional(),
+  superuserPassword: z.string().min(8, 'The superuser password needs at least 8 characters').max(256).optional(),
+};
+export const createAppInput = z.object({ serverId: id, ...appFields });
+export const updateAppInput = z.object({
+  id,
+  ...Object.fromEntries(Object.entries(appFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()])),
+}) as unknown as z.ZodObject<{ id: typeof id } & { [K in keyof typeof appFields]: z.ZodOptional<(typeof appFields)[K]> }>;
+
 export const contract = {
   'app.info': { input: z.object({}), output: out<AppInfo>() },
   'servers.list': { input: z.object({}), output: out<Server[]>() },
@@ -98,6 +121,22 @@ export const contract = {
   'jobs.log': { input: z.object({ id }), output: out<{ text: string }>() },
   /** Stops the job before its next step. */
   'jobs.cancel': { input: z.object({ id }), output: out<Job>() },
+  'apps.list': { input: z.object({ serverId: id.optional() }), output: out<App[]>() },
+  'apps.get': { input: z.object({ id }), output: out<App>() },
+  /** Creates the app record (port picked or checked against the server); nothing is deployed yet. */
+  'apps.create': { input: createAppInput, output: out<App>() },
+  'apps.update': { input: updateAppInput, output: out<App>() },
+  'apps.deploy': { input: z.object({ id, sha256 }), output: out<Job>() },
+  'apps.rollback': { input: z.object({ id, releaseId: z.string().regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$/, 'not a release id'), restoreData: z.boolean().default(false) }), output: out<Job>() },
+  'versions.list': { input: z.object({}), output: out<Version[]>() },
+  /** Adds a zip from a local path (Electron: the dropped file's path; browser host: the staged upload). */
+  'versions.add': { input: z.object({ path: z.string().min(1).max(4096), fileName: z.string().max(255).optional(), notes: z.string().max(2000).optional(), binary: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional() }), output: out<Version>() },
+  'versions.setNotes': { input: z.object({ sha256, notes: z.string().max(2000) }), output: out<Version>() },
+  'versions.remove': { input: z.object({ sha256 }), output: out<{ removed: true }>() },
+  /** Saves a copy to the Downloads folder; returns where. */
+  'versions.export': { input: z.object({ sha256 }), output: out<{ path: string }>() },
+  /** Downloads an official PocketBase release for the server's CPU, verifies its checksum, and adds it. */
+  'versions.fetchOfficial': { input: z.object({ version: z.string().regex(/^\d+\.\d+\.\d+$/, 'Version must look like 0.28.4'), serverId: id }), output: out<Version>() },
 } as const;
 
 export type Contract = typeof contract;
@@ -110,6 +149,7 @@ export const events = {
   'connection.status': out<ConnectionStatus>(),
   'servers.changed': out<{ serverId: string }>(),
   'job.event': out<JobEvent>(),
+  'apps.changed': out<{ appId: string }>(),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;
@@ -122,6 +162,8 @@ export interface SkiffBridge {
   invoke(method: string, input: unknown): Promise<InvokeResult<unknown>>;
   /** Subscribes to one event channel; returns the unsubscribe function. */
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /** A local path main can read for a file the user dropped or picked (Electron: its own path; browser host: a staged copy). */
+  stageFile(file: File): Promise<string>;
 }
 
 export function isMethod(name: unknown): name is Method {

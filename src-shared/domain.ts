@@ -88,7 +88,7 @@ export interface AppInfo {
 
 // ---- Jobs: every long operation (setup, harden, audit, deploy…) is a job made of named steps ----
 
-export type JobKind = 'setup' | 'harden' | 'audit';
+export type JobKind = 'setup' | 'harden' | 'audit' | 'deploy' | 'rollback' | 'app-delete';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'rolled-back';
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'skipped' | 'failed' | 'cancelled';
 
@@ -107,6 +107,8 @@ export interface Job {
   id: string;
   kind: JobKind;
   serverId: string;
+  /** Set for app jobs (deploy, rollback, delete). */
+  appId?: string;
   title: string;
   status: JobStatus;
   steps: JobStep[];
@@ -121,7 +123,8 @@ export interface Job {
 /** What the runner streams while a job runs (the live log). */
 export type JobEvent =
   | { type: 'job-updated'; job: Job }
-  | { type: 'output'; jobId: string; /** Position of `data` in the job's full log. */ offset: number; data: string };
+  | { type: 'output'; jobId: string; /** Position of `data` in the job's full log. */ offset: number; data: string }
+  | { type: 'progress'; jobId: string; bytes: number; total: number; bytesPerSecond: number; etaSeconds: number };
 
 // ---- Server state that setup, hardening and audit maintain ----
 

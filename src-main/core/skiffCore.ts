@@ -4,6 +4,9 @@ import { EventHub } from './events';
 import { JobRunner } from './jobs/runner';
 import { JobStore } from './jobs/jobStore';
 import { Operations } from './ops/operations';
+import { AppStore } from './apps/appStore';
+import { AppService } from './apps/service';
+import { VersionLibrary } from './versions/library';
 import { ServerService } from './servers/service';
 import { ConnectionPool } from './ssh/pool';
 import { openSettingsFile } from './store/settingsFile';
@@ -27,6 +30,8 @@ export interface SkiffCore {
   servers: ServerService;
   jobs: { store: JobStore; runner: JobRunner };
   ops: Operations;
+  apps: AppService;
+  versions: VersionLibrary;
   dataDir: string;
   close(): void;
 }
@@ -46,6 +51,8 @@ export function createCore(opts: CoreOptions): SkiffCore {
   });
   const jobStore = new JobStore(opts.dataDir);
   const runner = new JobRunner(jobStore, opts.dataDir, (e) => events.emit('job.event', e));
-  const ops = new Operations({ servers, pool, runner });
-  return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, dataDir: opts.dataDir, close: () => pool.closeAll() };
+  const apps = new AppService(new AppStore(opts.dataDir), vault, servers, pool, (appId) => events.emit('apps.changed', { appId }));
+  const versions = new VersionLibrary(opts.dataDir);
+  const ops = new Operations({ servers, pool, runner, apps, versions });
+  return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, apps, versions, dataDir: opts.dataDir, close: () => pool.closeAll() };
 }

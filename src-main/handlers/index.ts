@@ -6,13 +6,15 @@ import type { SkiffCore } from '../core/skiffCore';
 import { appHandlers } from './app';
 import { serverHandlers } from './servers';
 import { jobHandlers } from './jobs';
+import { appHandlers as appRecordHandlers } from './apps';
+import { versionHandlers } from './versions';
 
 export type Handlers = { [M in Method]: (input: ParsedInputOf<M>) => Promise<OutputOf<M>> };
 
 export interface HostInfo { host: 'electron' | 'browser'; version: string }
 
 export function createHandlers(core: SkiffCore, host: HostInfo): Handlers {
-  return { ...appHandlers(core, host), ...serverHandlers(core), ...jobHandlers(core) };
+  return { ...appHandlers(core, host), ...serverHandlers(core), ...jobHandlers(core), ...appRecordHandlers(core), ...versionHandlers(core) };
 }
 
 /** Validates a raw request against the contract, runs its handler, and wraps the outcome. */

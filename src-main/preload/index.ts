@@ -1,5 +1,5 @@
 // Exposes `window.skiff` (the SkiffBridge of src-shared/contract.ts) and nothing else.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { SkiffBridge } from '../../src-shared/contract';
 
 const bridge: SkiffBridge = {
@@ -11,6 +11,8 @@ const bridge: SkiffBridge = {
     ipcRenderer.on('skiff:event', wrapped);
     return () => ipcRenderer.removeListener('skiff:event', wrapped);
   },
+  // A dropped file already is on this computer: hand main its path.
+  stageFile: async (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('skiff', bridge);

@@ -68,7 +68,7 @@ describe('JobRunner', () => {
         step('b', async () => { order.push('b'); throw new SkiffError('SSHD_CONFIG_INVALID', { detail: 'exit 255: bad option' }); }),
         step('c', async () => { order.push('c'); }),
       ],
-      recover: step('Restore', async () => { order.push('recover'); }),
+      recover: { title: 'Restore', run: async () => { order.push('recover'); } },
     });
     expect(order).toEqual(['a', 'b', 'recover']);
     expect(job.status).toBe('failed');

@@ -19,6 +19,8 @@ export interface StepContext {
   exec(ssh: NodeSSH, script: string, opts?: { sudo?: boolean; check?: boolean; quiet?: boolean }): Promise<ExecResult>;
   /** Whether the user asked to cancel (steps that loop should stop early). */
   cancelled(): boolean;
+  /** Transfer progress (throttled to ~10 events a second). */
+  progress(bytes: number, total: number): void;
 }
 
 export interface StepOutcome {
@@ -30,15 +32,30 @@ export interface StepOutcome {
 export interface StepDefinition {
   title: string;
   run(ctx: StepContext): Promise<StepOutcome | void>;
+  /** Once the job reaches this step, a cancel waits for the job's end (e.g. after a release switch). */
+  noCancel?: boolean;
+}
+
+export interface RecoverOutcome {
+  /** 'rolled-back': the server is back on the previous release; the job ends so, with its reason. */
+  status?: 'rolled-back';
+}
+
+export interface RecoverDefinition {
+  title: string;
+  run(ctx: StepContext, failedStep: number): Promise<RecoverOutcome | void>;
 }
 
 export interface JobDefinition {
   kind: JobKind;
   serverId: string;
+  appId?: string;
   title: string;
   steps: StepDefinition[];
   /** Runs after a failed step (not after a cancel between steps): restore what the job changed. */
-  recover?: StepDefinition;
+  recover?: RecoverDefinition;
+  /** Runs at the end whatever happened (e.g. release a remote lock); its errors are logged only. */
+  finally?: (ctx: StepContext) => Promise<void>;
   /** Runs when every step succeeded. */
   onSucceeded?: (job: Job) => Promise<void> | void;
 }
@@ -62,6 +79,7 @@ export class JobRunner {
       id: randomUUID(),
       kind: def.kind,
       serverId: def.serverId,
+      ...(def.appId ? { appId: def.appId } : {}),
       title: def.title,
       status: 'queued',
       steps: def.steps.map((s): JobStep => ({ title: s.title, status: 'pending' })),
@@ -113,8 +131,19 @@ export class JobRunner {
     this.update(job);
     log.write(formatLog.jobStart(job.title, new Date(started)));
 
+    let lastProgress = 0;
+    let progressStart = 0;
     const ctx: StepContext = {
       jobId: job.id,
+      progress: (bytes, total) => {
+        const now = Date.now();
+        if (bytes === 0 || !progressStart) progressStart = now;
+        if (bytes < total && now - lastProgress < 100) return;
+        lastProgress = now;
+        const secs = Math.max((now - progressStart) / 1000, 0.001);
+        const bytesPerSecond = bytes / secs;
+        this.emit({ type: 'progress', jobId: job.id, bytes, total, bytesPerSecond, etaSeconds: bytesPerSecond > 0 ? (total - bytes) / bytesPerSecond : 0 });
+      },
       log: (t) => log.write(formatLog.info(t)),
       warn: (t) => log.write(formatLog.warn(t)),
       cancelled: () => this.cancels.has(job.id),
@@ -128,10 +157,13 @@ export class JobRunner {
     };
 
     let failure: SkiffError | undefined;
+    let failedAt = -1;
     let allSkipped = true;
+    let pastPointOfNoCancel = false;
     for (let i = 0; i < def.steps.length; i++) {
       const step = job.steps[i];
-      if (this.cancels.has(job.id)) {
+      pastPointOfNoCancel ||= !!def.steps[i].noCancel;
+      if (this.cancels.has(job.id) && !pastPointOfNoCancel) {
         for (const rest of job.steps.slice(i)) rest.status = 'cancelled';
         job.status = 'cancelled';
         break;
@@ -156,6 +188,7 @@ export class JobRunner {
       } catch (e) {
         allSkipped = false;
         failure = asSkiffError(e);
+        failedAt = i;
         step.durationMs = Date.now() - t0;
         step.status = 'failed';
         step.note = failure.message;
@@ -169,20 +202,28 @@ export class JobRunner {
       }
     }
 
+    let recovered: RecoverOutcome | void = undefined;
     if (failure && def.recover) {
       const t0 = Date.now();
       log.write(formatLog.stepStart(0, 1, def.recover.title).replace('[1/1]', '[recover]'));
       try {
-        await def.recover.run(ctx);
+        recovered = await def.recover.run(ctx, failedAt);
         log.write(formatLog.stepSucceeded(Date.now() - t0));
       } catch (e) {
         const err = asSkiffError(e);
         log.write(formatLog.stepFailed(Date.now() - t0, `${err.message}${err.detail ? ` (${err.detail})` : ''}`));
       }
     }
+    if (def.finally) {
+      try {
+        await def.finally(ctx);
+      } catch (e) {
+        log.write(formatLog.warn(`clean-up: ${asSkiffError(e).message}`));
+      }
+    }
 
     if (failure) {
-      job.status = 'failed';
+      job.status = recovered?.status ?? 'failed';
       job.error = { code: failure.code, message: failure.message, fix: failure.fix };
     } else if (job.status === 'running') {
       job.status = 'succeeded';

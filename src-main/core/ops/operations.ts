@@ -5,6 +5,8 @@ import { auditJob } from './audit/auditJob';
 import type { OpsDeps } from './deps';
 import { hardenJob, hardeningPreview } from './harden';
 import { setupJob } from './setup';
+import { deployJob } from './deploy';
+import { rollbackJob } from './rollback';
 
 export class Operations {
   constructor(private readonly deps: OpsDeps) {}
@@ -23,5 +25,13 @@ export class Operations {
 
   audit(serverId: string): Job {
     return this.deps.runner.start(auditJob(this.deps, serverId).def);
+  }
+
+  deploy(appId: string, sha256: string): Job {
+    return this.deps.runner.start(deployJob(this.deps, appId, this.deps.versions.get(sha256)));
+  }
+
+  rollback(appId: string, releaseId: string, restoreData: boolean): Job {
+    return this.deps.runner.start(rollbackJob(this.deps, appId, releaseId, restoreData));
   }
 }

@@ -11,7 +11,7 @@ import { ROOT_HELPER } from '../remote/templates/rootHelper';
 import { asRoot, helper, probeAccess, type Access } from './privilege';
 import type { OpsDeps } from './deps';
 
-export const SETUP_PACKAGES = ['ufw', 'fail2ban', 'python3-systemd', 'caddy', 'unzip', 'curl', 'sqlite3', 'unattended-upgrades'];
+export const SETUP_PACKAGES = ['ufw', 'fail2ban', 'python3-systemd', 'caddy', 'unzip', 'curl', 'sqlite3', 'zstd', 'unattended-upgrades'];
 
 export function setupJob(deps: OpsDeps, serverId: string, appUser: string): JobDefinition {
   let ssh: NodeSSH;

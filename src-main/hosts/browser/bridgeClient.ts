@@ -32,6 +32,12 @@ export const BRIDGE_CLIENT_JS = `(() => {
       const id = nextId++;
       return new Promise((resolve) => { pending.set(id, resolve); ws.send(JSON.stringify({ id, method, input })); });
     },
+    async stageFile(file) {
+      // The page cannot read file paths: copy the file to the host (same machine) and use that copy.
+      const res = await fetch('/stage?token=' + encodeURIComponent(token) + '&name=' + encodeURIComponent(file.name), { method: 'POST', body: file });
+      if (!res.ok) throw new Error('staging the file failed: HTTP ' + res.status);
+      return (await res.json()).path;
+    },
     on(event, listener) {
       if (!listeners.has(event)) listeners.set(event, new Set());
       listeners.get(event).add(listener);

@@ -48,6 +48,16 @@ ssh_unit() {
   if systemctl cat ssh.service >/dev/null 2>&1; then echo ssh; else echo sshd; fi
 }
 
+valid_app() { [[ "$1" =~ ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$ ]] || die "not an app name: $1"; }
+
+# Installs stdin at $2 if it differs; prints "changed" or "unchanged". Keeps the old file for restore.
+install_if_changed() {
+  local tmp=$1 path=$2
+  if [ -e "$path" ] && cmp -s "$tmp" "$path"; then rm -f "$tmp"; echo unchanged; return; fi
+  if [ -e "$path" ]; then cp -p "$path" "$path.skiff-prev"; else rm -f "$path.skiff-prev"; fi
+  install -m 0644 -o root -g root "$tmp" "$path"; rm -f "$tmp"; echo changed
+}
+
 valid_port() { [[ "$1" =~ ^[0-9]{1,5}$ ]] && [ "$1" -ge 1 ] && [ "$1" -le 65535 ] || die "not a port: $1"; }
 
 config_restore() {
@@ -116,6 +126,47 @@ case "$verb" in
     install -d -m 0755 -o root -g root /opt/skiff
     install -d -m 0750 -o "$user" -g "$user" /opt/skiff/apps
     echo "/opt/skiff ready for $user" ;;
+  unit-install)
+    # The app's systemd unit (stdin); reloads systemd and enables the unit when it changed.
+    app=$1; valid_app "$app"; tmp=$(mktemp); cat > "$tmp"
+    grep -q '^# Managed by Skiff: PocketBase app' "$tmp" || { rm -f "$tmp"; die "not a Skiff unit"; }
+    r=$(install_if_changed "$tmp" "/etc/systemd/system/skiff-$app.service")
+    if [ "$r" = changed ]; then systemctl daemon-reload; systemctl enable --quiet "skiff-$app.service"; fi
+    echo "unit $r" ;;
+  site-install)
+    # The app's Caddy site (stdin); validated with the whole Caddyfile before Caddy reloads, else restored.
+    app=$1; valid_app "$app"; tmp=$(mktemp); cat > "$tmp"
+    grep -q '^# Managed by Skiff: app' "$tmp" || { rm -f "$tmp"; die "not a Skiff site"; }
+    install -d -m 0755 /etc/caddy/skiff
+    grep -qxF 'import /etc/caddy/skiff/*.caddy' /etc/caddy/Caddyfile || printf '\nimport /etc/caddy/skiff/*.caddy\n' >> /etc/caddy/Caddyfile
+    path=/etc/caddy/skiff/$app.caddy
+    r=$(install_if_changed "$tmp" "$path")
+    if [ "$r" = changed ]; then
+      if ! caddy validate --adapter caddyfile --config /etc/caddy/Caddyfile >/tmp/skiff-caddy-validate.log 2>&1; then
+        cat /tmp/skiff-caddy-validate.log >&2
+        if [ -e "$path.skiff-prev" ]; then mv -f "$path.skiff-prev" "$path"; else rm -f "$path"; fi
+        die "caddy rejected the site; the previous one is back"
+      fi
+      systemctl reload caddy
+    fi
+    echo "site $r" ;;
+  site-remove) app=$1; valid_app "$app"; rm -f "/etc/caddy/skiff/$app.caddy"; systemctl reload caddy; echo "site removed" ;;
+  app-service)
+    act=$1; app=$2; valid_app "$app"
+    case "$act" in start|stop|restart|enable|disable) systemctl "$act" "skiff-$app.service" ;; status) systemctl status --no-pager "skiff-$app.service" || true ;; is-active) systemctl is-active "skiff-$app.service" || true ;; *) die "bad action: $act" ;; esac ;;
+  app-show)
+    app=$1; valid_app "$app"
+    systemctl show "skiff-$app.service" -p ActiveState -p SubState -p MainPID -p ExecMainStartTimestamp -p MemoryCurrent -p NRestarts ;;
+  app-journal)
+    app=$1; valid_app "$app"; n=$2; [[ "$n" =~ ^[0-9]{1,6}$ ]] || die "bad line count: $n"
+    journalctl -u "skiff-$app.service" -n "$n" --no-pager -o short-iso ;;
+  app-journal-follow) app=$1; valid_app "$app"; exec journalctl -u "skiff-$app.service" -f -n 50 --no-pager -o short-iso ;;
+  app-remove)
+    app=$1; valid_app "$app"
+    systemctl disable --now "skiff-$app.service" >/dev/null 2>&1 || true
+    rm -f "/etc/systemd/system/skiff-$app.service"; systemctl daemon-reload
+    rm -f "/etc/caddy/skiff/$app.caddy"; systemctl reload caddy || true
+    echo "removed unit and site of $app" ;;
   self-update)
     # A newer Skiff brings a newer helper (stdin). Whoever may run this verb can change what runs
     # as root: Skiff treats the app user's key as root-equivalent (docs/security.md).

@@ -1,0 +1,220 @@
+// Deploy, Capistrano-style, for PocketBase on a plain VPS: lock the app, upload the version once
+// (a version already on the server uploads nothing), unpack into releases/<id>, snapshot the data,
+// write env/unit/site only when changed, switch `current` atomically, restart, health-gate on
+// /api/health, record and prune. A failure before the switch leaves the running release untouched;
+// a failure after it rolls back to the previous release (and its data if migrations ran).
+import type { NodeSSH } from 'node-ssh';
+import type { App, ReleaseInfo, Version } from '../../../src-shared/domain';
+import { SkiffError } from '../../../src-shared/errors';
+import type { JobDefinition, StepContext } from '../jobs/runner';
+import { configScript, finishScript, goLiveScript, parseKv, restoreSnapshotScript, snapshotScript, stateScript, unlockScript, unpackScript } from '../remote/scripts/release';
+import { appPaths, renderCaddySite, renderSystemdUnit } from '../remote/templates/app';
+import { archMatches, type BinaryArch } from '../versions/inspectZip';
+import type { OpsDeps } from './deps';
+import { uploadFile } from './upload';
+import { hostname } from 'node:os';
+
+export const HEALTH_TIMEOUT_S = 30;
+
+export interface ManifestRelease {
+  id: string;
+  sha256: string;
+  label: string;
+  deployedAt: string;
+  migrations: string[];
+  snapshot: boolean;
+  has: { public: boolean; hooks: boolean; migrations: boolean };
+}
+
+export interface Manifest {
+  app: string;
+  current?: string;
+  releases: ManifestRelease[];
+  updatedAt: string;
+}
+
+export function parseManifest(b64: string | undefined, app: string): Manifest {
+  if (!b64) return { app, releases: [], updatedAt: new Date(0).toISOString() };
+  try {
+    return JSON.parse(Buffer.from(b64, 'base64').toString('utf8')) as Manifest;
+  } catch {
+    return { app, releases: [], updatedAt: new Date(0).toISOString() };
+  }
+}
+
+export function releaseId(now: Date, sha256: string): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-')}-${sha256.slice(0, 8)}`;
+}
+
+export function toReleaseInfo(m: Manifest): ReleaseInfo[] {
+  return [...m.releases].reverse().map((r) => ({
+    id: r.id, versionSha256: r.sha256, versionLabel: r.label, deployedAt: r.deployedAt, migrations: r.migrations, snapshot: r.snapshot, current: r.id === m.current,
+  }));
+}
+
+/** Which releases to keep: the newest `keep`, always including the current one. */
+export function releasesToKeep(m: Manifest, keep: number): string[] {
+  const newest = [...m.releases].sort((a, b) => b.deployedAt.localeCompare(a.deployedAt)).slice(0, keep).map((r) => r.id);
+  return m.current && !newest.includes(m.current) ? [...newest, m.current] : newest;
+}
+
+function unitFor(app: App, appUser: string, has: ManifestRelease['has']): string {
+  return renderSystemdUnit({ app: app.name, appUser, port: app.port, binary: app.binary, has });
+}
+
+function siteFor(app: App): string | undefined {
+  return app.domain ? renderCaddySite({ app: app.name, domain: app.domain, port: app.port, tls: app.tls }) : undefined;
+}
+
+export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDefinition {
+  const app = deps.apps.get(appId);
+  const server = deps.servers.get(app.serverId);
+  if (!server.setup) throw new SkiffError('SETUP_REQUIRED');
+  const appUser = server.setup.appUser;
+  let ssh: NodeSSH;
+  let jobId = '';
+  let lockHeld = false;
+  let manifest: Manifest;
+  let previous: ManifestRelease | undefined;
+  let target: ManifestRelease;
+  let reuse = false;
+  const label = version.pbVersion ? `PocketBase ${version.pbVersion}` : version.fileName;
+
+  return {
+    kind: 'deploy',
+    serverId: app.serverId,
+    appId,
+    title: `Deploy ${label} to ${app.name} on ${server.name}`,
+    steps: [
+      {
+        title: 'Check the server and lock the app',
+        run: async (ctx) => {
+          jobId = ctx.jobId;
+          ssh = await deps.pool.get(app.serverId);
+          const st = parseKv((await ctx.exec(ssh, stateScript({ app: app.name, sha256: version.sha256, jobId, holder: `skiff@${hostname()}` }), { quiet: true })).stdout);
+          if (st.get('lock') === 'held') {
+            throw new SkiffError('APP_LOCKED', { message: `Another deployment of ${app.name} is running (job ${st.get('lock_job')}, started ${st.get('lock_age')} s ago by ${st.get('lock_by')}).` });
+          }
+          lockHeld = true;
+          if (st.get('lock') === 'acquired-stale') ctx.warn('took over a stale lock left by a deployment that never finished');
+          const arch = st.get('arch') ?? '?';
+          if (!archMatches(version.summary.binaryArch as BinaryArch, arch)) {
+            throw new SkiffError('VERSION_ARCH_MISMATCH', { message: `${version.fileName} is built for ${version.summary.binaryArch}; ${server.name} is ${arch}.` });
+          }
+          const free = Number(st.get('free') ?? 0);
+          const need = version.size + version.summary.uncompressedBytes * 2;
+          if (free < need) {
+            throw new SkiffError('DISK_FULL', { message: `${server.name} has ${Math.round(free / 1048576)} MiB free; this release needs about ${Math.round(need / 1048576)} MiB.` });
+          }
+          manifest = parseManifest(st.get('manifest'), app.name);
+          previous = manifest.releases.find((r) => r.id === manifest.current);
+          const existing = st.get('existing') || undefined;
+          reuse = !!existing;
+          const known = existing ? manifest.releases.find((r) => r.id === existing) : undefined;
+          target = {
+            id: existing ?? releaseId(new Date(), version.sha256),
+            sha256: version.sha256, label, deployedAt: new Date().toISOString(),
+            migrations: known?.migrations ?? [], snapshot: false,
+            has: known?.has ?? { public: version.summary.hasPublic, hooks: version.summary.hasHooks, migrations: version.summary.hasMigrations },
+          };
+          ctx.log(`${server.name}: ${arch}, ${Math.round(free / 1048576)} MiB free; running ${previous ? previous.id : 'nothing yet'}; this deploy: releases/${target.id}${reuse ? ' (already on the server)' : ''}`);
+          return { note: 'locked' };
+        },
+      },
+      {
+        title: `Upload ${version.fileName} (${(version.size / 1048576).toFixed(1)} MiB)`,
+        run: async (ctx) => {
+          if (reuse) return { skipped: true, note: 'already on the server: nothing to upload' };
+          const remote = `${appPaths(app.name).uploads}/${version.sha256}.zip.part`;
+          const t0 = Date.now();
+          await uploadFile(ssh, deps.versions.zipPath(version.sha256), remote, (b, t) => ctx.progress(b, t));
+          const secs = (Date.now() - t0) / 1000;
+          return { note: `${(version.size / 1048576 / secs).toFixed(1)} MiB/s` };
+        },
+      },
+      {
+        title: 'Verify the upload (sha256) and unpack the release',
+        run: async (ctx) => {
+          const out = parseKv((await ctx.exec(ssh, unpackScript({ app: app.name, sha256: version.sha256, releaseId: target.id, binary: app.binary, reuse }))).stdout);
+          target.has = { public: out.get('has_pb_public') === 'yes', hooks: out.get('has_pb_hooks') === 'yes', migrations: out.get('has_pb_migrations') === 'yes' };
+          target.migrations = (out.get('migrations') ?? '').split(',').filter(Boolean);
+          if (reuse) return { skipped: true, note: `releases/${target.id} is already unpacked` };
+        },
+      },
+      {
+        title: 'Snapshot the app data',
+        run: async (ctx) => {
+          const out = parseKv((await ctx.exec(ssh, snapshotScript({ app: app.name, releaseId: target.id }))).stdout);
+          target.snapshot = out.get('snapshot') === 'yes';
+          if (!target.snapshot) return { skipped: true, note: 'no data yet' };
+        },
+      },
+      {
+        title: 'Write env, systemd unit and Caddy site (only what changed)',
+        run: async (ctx) => {
+          const res = await ctx.exec(ssh, configScript({ app: app.name, env: await deps.apps.envFile(app), unit: unitFor(app, appUser, target.has), site: siteFor(app) }));
+          if (!/changed/.test(res.stdout.replace(/unchanged/g, ''))) return { skipped: true, note: 'all unchanged' };
+        },
+      },
+      {
+        title: 'Switch current to the new release, restart, and check /api/health',
+        noCancel: true,
+        run: async (ctx) => {
+          const res = await ctx.exec(ssh, goLiveScript({ app: app.name, releaseId: target.id, port: app.port, healthTimeoutS: HEALTH_TIMEOUT_S }), { check: false });
+          if (res.code !== 0) {
+            const journal = await ctx.exec(ssh, `sudo -n /usr/local/sbin/skiff-root app-journal ${app.name} 30`, { check: false, quiet: true });
+            ctx.warn(`last lines of the app's log:\n${journal.stdout.trim()}`);
+            throw new SkiffError('HEALTH_CHECK_FAILED', { detail: res.stderr.trim().slice(-300) });
+          }
+        },
+      },
+      {
+        title: 'Record the release, prune old ones, unlock',
+        noCancel: true,
+        run: async (ctx) => {
+          const next: Manifest = { app: app.name, current: target.id, releases: [...manifest.releases.filter((r) => r.id !== target.id), target], updatedAt: new Date().toISOString() };
+          next.releases = next.releases.filter((r) => releasesToKeep(next, app.keepReleases).includes(r.id));
+          const password = app.superuserEmail ? await deps.apps.superuserPassword(app) : null;
+          await ctx.exec(ssh, finishScript({
+            app: app.name, binary: app.binary, manifest: JSON.stringify(next, null, 2), keep: next.releases.map((r) => r.id), jobId,
+            superuser: app.superuserEmail && password ? { email: app.superuserEmail, password } : undefined,
+          }));
+          lockHeld = false;
+          deps.apps.recordReleases(appId, toReleaseInfo(next));
+        },
+      },
+    ],
+    recover: {
+      title: 'Roll back to the previous release',
+      run: async (ctx, failedAt) => {
+        if (failedAt < 5 || !ssh) {
+          ctx.log('the switch never happened: the running release was not touched');
+          return;
+        }
+        if (!previous) {
+          ctx.warn('there is no previous release to return to: stopping the app');
+          await ctx.exec(ssh, `sudo -n /usr/local/sbin/skiff-root app-service stop ${app.name}`, { check: false });
+          return;
+        }
+        return rollBackTo(ctx, ssh, app, appUser, previous, target);
+      },
+    },
+    finally: async (ctx) => {
+      if (lockHeld && ssh) await ctx.exec(ssh, unlockScript({ app: app.name, jobId }), { check: false });
+    },
+  };
+}
+
+/** Back to `to` after `from` failed: its data too when `from` brought migrations `to` lacks. */
+export async function rollBackTo(ctx: StepContext, ssh: NodeSSH, app: App, appUser: string, to: ManifestRelease, from: ManifestRelease): Promise<{ status: 'rolled-back' }> {
+  const newMigrations = from.migrations.filter((m) => !to.migrations.includes(m));
+  if (newMigrations.length && from.snapshot) {
+    ctx.log(`${from.id} brought migrations (${newMigrations.join(', ')}): restoring the data snapshot taken before it`);
+    await ctx.exec(ssh, restoreSnapshotScript({ app: app.name, snapshotOf: from.id }));
+  }
+  await ctx.exec(ssh, configScript({ app: app.name, unit: unitFor(app, appUser, to.has), site: siteFor(app) }));
+  const res = await ctx.exec(ssh, goLiveScript({ app: app.name, releaseId: to.id, port: app.port, healthTimeoutS: HEALTH_TIMEOUT_S }), { check: false });
+  if (res.code !== 0) throw new SkiffError('HEALTH_CHECK_FAILED', { message: `The previous release ${to.id} did not come back healthy either.`, fix: 'Look at the app\'s log on the server (journalctl -u skiff-APP).' });
+  ctx.log(`back on ${to.id}`);
+  return { status: 'rolled-back' };
+}

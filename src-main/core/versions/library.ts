@@ -1,0 +1,102 @@
+// The local version library: zips the user dropped (or official releases Skiff fetched), each
+// inspected before it is kept, stored once by its sha256 under <data>/versions/, with notes.
+import Conf from 'conf';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import os from 'node:os';
+import type { Version } from '../../../src-shared/domain';
+import { SkiffError } from '../../../src-shared/errors';
+import { DEFAULT_LIMITS, inspectVersionZip, type ZipLimits } from './inspectZip';
+
+export const MAX_ZIP_BYTES = 1024 * 1024 * 1024;
+
+export class VersionLibrary {
+  private readonly meta: Conf<{ versions: Version[] }>;
+  readonly dir: string;
+
+  constructor(dataDir: string, private readonly limits: ZipLimits = DEFAULT_LIMITS) {
+    this.dir = path.join(dataDir, 'versions');
+    mkdirSync(this.dir, { recursive: true });
+    this.meta = new Conf<{ versions: Version[] }>({ cwd: dataDir, configName: 'versions', projectName: 'skiff', defaults: { versions: [] }, clearInvalidConfig: false });
+  }
+
+  list(): Version[] {
+    return [...this.meta.get('versions')].reverse();
+  }
+
+  get(sha256: string): Version {
+    const v = this.meta.get('versions').find((x) => x.sha256 === sha256);
+    if (!v) throw new SkiffError('NOT_FOUND', { message: 'That version is not in the library.' });
+    return v;
+  }
+
+  zipPath(sha256: string): string {
+    return path.join(this.dir, `${sha256}.zip`);
+  }
+
+  /**
+   * Copies the zip in while hashing it, inspects it, and keeps it only if it passes. A zip already
+   * in the library (same sha256) is not stored twice. Nothing is left behind on refusal.
+   */
+  async add(source: string, opts: { fileName?: string; notes?: string; binary?: string; origin?: Pick<Version, 'source' | 'pbVersion'> } = {}): Promise<Version> {
+    let size: number;
+    try {
+      size = statSync(source).size;
+    } catch (e) {
+      throw new SkiffError('NOT_FOUND', { message: `The file ${source} could not be read.`, detail: (e as Error).message });
+    }
+    if (size > MAX_ZIP_BYTES) throw new SkiffError('VERSION_TOO_LARGE', { message: `The zip is ${Math.round(size / 1048576)} MiB; Skiff allows ${MAX_ZIP_BYTES / 1048576} MiB.` });
+    const tmp = path.join(this.dir, `.incoming-${process.pid}-${Date.now()}.zip`);
+    const hash = createHash('sha256');
+    try {
+      await pipeline(createReadStream(source), new Transform({ transform(chunk, _e, cb) { hash.update(chunk); cb(null, chunk); } }), createWriteStream(tmp));
+      const sha256 = hash.digest('hex');
+      const existing = this.meta.get('versions').find((v) => v.sha256 === sha256);
+      if (existing) return existing;
+      const summary = await inspectVersionZip(tmp, { binary: opts.binary, limits: this.limits });
+      renameSync(tmp, this.zipPath(sha256));
+      const version: Version = {
+        sha256,
+        size,
+        fileName: opts.fileName ?? path.basename(source),
+        notes: opts.notes ?? '',
+        createdAt: new Date().toISOString(),
+        source: opts.origin?.source ?? 'file',
+        ...(opts.origin?.pbVersion ? { pbVersion: opts.origin.pbVersion } : {}),
+        summary,
+      };
+      this.meta.set('versions', [...this.meta.get('versions'), version]);
+      return version;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  setNotes(sha256: string, notes: string): Version {
+    const all = this.meta.get('versions');
+    const v = all.find((x) => x.sha256 === sha256);
+    if (!v) throw new SkiffError('NOT_FOUND', { message: 'That version is not in the library.' });
+    v.notes = notes;
+    this.meta.set('versions', all);
+    return v;
+  }
+
+  remove(sha256: string): void {
+    this.get(sha256);
+    this.meta.set('versions', this.meta.get('versions').filter((v) => v.sha256 !== sha256));
+    rmSync(this.zipPath(sha256), { force: true });
+  }
+
+  /** Saves a copy where the user can find it (default: ~/Downloads); returns the path written. */
+  export(sha256: string, destDir = path.join(os.homedir(), 'Downloads')): string {
+    const v = this.get(sha256);
+    mkdirSync(destDir, { recursive: true });
+    let dest = path.join(destDir, v.fileName);
+    if (existsSync(dest)) dest = path.join(destDir, `${path.parse(v.fileName).name}-${sha256.slice(0, 8)}.zip`);
+    copyFileSync(this.zipPath(sha256), dest);
+    return dest;
+  }
+}
