@@ -54,7 +54,7 @@ export class TestVps {
 
   readonly host = '127.0.0.1';
 
-  static async boot(opts: { log?: (s: string) => void; memoryMb?: number } = {}): Promise<TestVps> {
+  static async boot(opts: { log?: (s: string) => void; memoryMb?: number; /** A disk to start from instead of the fresh base (see prepared.ts). */ disk?: string } = {}): Promise<TestVps> {
     const log = opts.log ?? (() => {});
     const image = await ensureBaseImage(log);
     const runsDir = join(cacheRoot(), 'runs');
@@ -64,7 +64,7 @@ export class TestVps {
     writeFileSync(join(dir, 'owner'), String(process.pid));
     const ports: VpsPorts = { ssh: await freePort(), http: await freePort(), https: await freePort(), ssh2222: await freePort(), probe8081: await freePort() };
     const disk = join(dir, 'run.qcow2');
-    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', image.qcow2, '-F', 'qcow2', disk]);
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', opts.disk ?? image.qcow2, '-F', 'qcow2', disk]);
     const fwd = [
       `hostfwd=tcp:127.0.0.1:${ports.ssh}-:22`, `hostfwd=tcp:127.0.0.1:${ports.http}-:80`, `hostfwd=tcp:127.0.0.1:${ports.https}-:443`,
       `hostfwd=tcp:127.0.0.1:${ports.ssh2222}-:2222`, `hostfwd=tcp:127.0.0.1:${ports.probe8081}-:8081`,
@@ -182,6 +182,17 @@ pkill -f 'sshd: [^ ]+@' || true`);
   /** Freezes the whole VM (its network stack included): connects then time out. */
   pause(): void { process.kill(this.pid, 'SIGSTOP'); }
   resume(): void { process.kill(this.pid, 'SIGCONT'); }
+
+  /** Shuts the guest down cleanly (disk consistent) and waits for qemu to exit. */
+  async powerOff(): Promise<void> {
+    await this.agent.exec('sync; (sleep 1; systemctl poweroff) >/dev/null 2>&1 &', 30_000).catch(() => undefined);
+    const deadline = Date.now() + 90_000;
+    while (alive(this.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    if (alive(this.pid)) this.killSync();
+  }
+
+  /** The VM's own disk (an overlay), e.g. to keep it as a prepared image. */
+  get diskPath(): string { return join(this.dir, 'run.qcow2'); }
 
   async stop(): Promise<void> {
     this.killSync();

@@ -1,7 +1,7 @@
 // The vault against a real Secret Service (GNOME Keyring in a private D-Bus session), and what
 // happens when no keychain answers: a clear error, and nothing stored anywhere else.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -48,8 +48,8 @@ describe('the OS keychain', () => {
       expect(error.fix).toMatch(/never stores secrets in a file/);
     }
     expect(out.servers).toBe(0);
-    const files = readdirSync(dataDir);
-    for (const f of files) expect(readFileSync(path.join(dataDir, f), 'utf8')).not.toContain('nowhere-to-go');
+    const files = (readdirSync(dataDir, { recursive: true }) as string[]).map((f) => path.join(dataDir, f)).filter((f) => statSync(f).isFile());
+    for (const f of files) expect(readFileSync(f, 'utf8')).not.toContain('nowhere-to-go');
     expect(existsSync(path.join(dataDir, 'settings.json')) ? JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8')).servers : []).toEqual([]);
   });
 });

@@ -70,7 +70,7 @@ export function snapshotScript(o: { app: string; releaseId: string }): string {
 if [ -z "$(ls -A "$DATA" 2>/dev/null)" ]; then echo "snapshot=none"; echo "no data yet: nothing to snapshot"; exit 0; fi
 tmp=$(mktemp -d ${p.meta}/snap.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$DATA" && find . -type f ! -name '*.db' ! -name '*.db-wal' ! -name '*.db-shm' -print0 | cpio -0pdm --quiet "$tmp")
+tar -C "$DATA" --exclude='*.db' --exclude='*.db-wal' --exclude='*.db-shm' -cf - . | tar -C "$tmp" -xf -
 for db in "$DATA"/*.db; do [ -e "$db" ] && sqlite3 "$db" ".backup '$tmp/$(basename "$db")'"; done
 tar -C "$tmp" -cf - . | zstd -q -T0 -o "$OUT.part" && mv -f "$OUT.part" "$OUT"
 echo "snapshot=yes"; echo "data snapshot: backups/$(basename "$OUT") ($(du -h "$OUT" | cut -f1))"

@@ -1,0 +1,193 @@
+// Deploy, redeploy, rollback and their failure modes against a real set-up VM, through Caddy.
+import { request } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildVersionZip, writeZip } from '../../e2e/fixtures/versionZip';
+import { ensurePreparedDisk } from '../../e2e/vps/prepared';
+import { TestVps } from '../../e2e/vps/vm';
+import type { App, JobEvent, Server, Version } from '../../src-shared/domain';
+import { addTrusted, authorize, makeCore, makeKeyFile, runJob, type TestCore } from './helpers';
+
+let vps: TestVps;
+let core: TestCore;
+let server: Server;
+let app: App;
+const v: Record<string, Version> = {};
+const DOMAIN = 'web.skiff.test';
+
+/** GET through Caddy on the VM's port 80 with the app's domain as Host header. */
+function viaCaddy(pathname: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: vps.ports.http, path: pathname, headers: { Host: DOMAIN }, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+async function servedVersion(): Promise<string> {
+  const r = await viaCaddy('/api/fixture');
+  expect(r.status).toBe(200);
+  return JSON.parse(r.body).version;
+}
+
+beforeAll(async () => {
+  const disk = await ensurePreparedDisk((s) => console.log(`[vps] ${s}`));
+  vps = await TestVps.boot({ disk, log: (s) => console.log(`[vps] ${s}`) });
+  const key = makeKeyFile();
+  await authorize(vps, key.publicKey);
+  core = makeCore();
+  server = await addTrusted(core, vps, { name: 'deploy box', user: 'root', auth: { kind: 'keyFile', privateKey: key.text } });
+  const setup = await runJob(core, () => core.ops.setup(server.id, 'skiff'));
+  expect(setup.job.error).toBeUndefined();
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff versions "q" $(x) '));
+  const add = (file: string) => core.versions.add(file);
+  v.v1 = await add(buildVersionZip(path.join(dir, 'v1 "first" $(x).zip'), { label: 'v1', publicFiles: { 'index.html': '<h1>v1</h1>' }, migrations: { '1_init.js': '// 1' } }));
+  v.v2 = await add(buildVersionZip(path.join(dir, 'v2.zip'), { label: 'v2', publicFiles: { 'index.html': '<h1>v2</h1>' }, migrations: { '1_init.js': '// 1', '2_more.js': '// 2' } }));
+  v.broken = await add(buildVersionZip(path.join(dir, 'broken.zip'), { label: 'broken', broken: 'unhealthy' }));
+  v.big = await add(buildVersionZip(path.join(dir, 'big.zip'), { label: 'big', payloadBytes: 40 * 1024 * 1024 }));
+  app = await core.apps.create({
+    serverId: server.id, name: 'web', domain: DOMAIN, tls: 'off', keepReleases: 5, binary: 'pocketbase',
+    env: [{ key: 'GREETING', value: 'hi "there" $(reboot) `x`', secret: false }, { key: 'API_KEY', value: 'k3y-$ecret', secret: true }],
+    superuserEmail: 'admin@example.com', superuserPassword: 'super "secret" $(1)',
+  });
+}, 600_000);
+
+afterAll(async () => {
+  core?.close();
+  await vps?.stop();
+});
+
+describe('deploy', () => {
+  it('allocates a free port and keeps secret env values out of the settings', () => {
+    expect(app.port).toBe(8090);
+    expect(app.env.find((e) => e.key === 'API_KEY')).toEqual({ key: 'API_KEY', secret: true });
+  });
+
+  it('deploys a version: uploaded with progress, unpacked, served through Caddy, env and superuser applied', async () => {
+    const progress: JobEvent[] = [];
+    const off = core.events.subscribe((name, e) => { if (name === 'job.event' && (e as JobEvent).type === 'progress') progress.push(e as JobEvent); });
+    const { job, log } = await runJob(core, () => core.ops.deploy(app.id, v.v1.sha256));
+    off();
+    expect(job.error).toBeUndefined();
+    expect(job.status).toBe('succeeded');
+    expect(log).toMatch(/Upload v1 "first" \$\(x\)\.zip/);
+    expect(log).toMatch(/healthy: \/api\/health answered 200/);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ bytes: v.v1.size, total: v.v1.size });
+    expect(await servedVersion()).toBe('v1');
+    expect((await viaCaddy('/index.html')).body).toBe('<h1>v1</h1>');
+
+    const env = (await vps.exec('cat /opt/skiff/apps/web/shared/env; stat -c %U:%a /opt/skiff/apps/web/shared/env')).stdout;
+    expect(env).toContain('GREETING="hi \\"there\\" $(reboot) `x`"');
+    expect(env).toContain('API_KEY="k3y-$ecret"');
+    expect(env).toContain('skiff:600');
+    const su = (await vps.exec('sqlite3 /opt/skiff/apps/web/shared/pb_data/data.db "select email, password from _superusers"')).stdout.trim();
+    expect(su).toBe('admin@example.com|super "secret" $(1)');
+    const app1 = core.apps.get(app.id);
+    expect(app1.releases).toHaveLength(1);
+    expect(app1.releases[0]).toMatchObject({ current: true, versionSha256: v.v1.sha256 });
+  }, 180_000);
+
+  it('deploys a second version with a data snapshot taken first, and switches atomically', async () => {
+    const { job, log } = await runJob(core, () => core.ops.deploy(app.id, v.v2.sha256));
+    expect(job.status).toBe('succeeded');
+    expect(log).toMatch(/data snapshot: backups\/\S+\.tar\.zst/);
+    expect(await servedVersion()).toBe('v2');
+    const r = JSON.parse((await viaCaddy('/api/fixture')).body);
+    expect(r.migrations).toEqual(['1_init.js', '2_more.js']);
+    const releases = core.apps.get(app.id).releases;
+    expect(releases.map((x) => x.current)).toEqual([true, false]);
+    expect((await vps.exec('readlink /opt/skiff/apps/web/current')).stdout.trim()).toBe(`releases/${releases[0].id}`);
+  }, 180_000);
+
+  it('redeploying a version already on the server uploads nothing', async () => {
+    const { job, log } = await runJob(core, () => core.ops.deploy(app.id, v.v2.sha256));
+    expect(job.status).toBe('succeeded');
+    expect(job.steps[1]).toMatchObject({ status: 'skipped', note: 'already on the server: nothing to upload' });
+    expect(log).not.toMatch(/MiB\/s/);
+  }, 120_000);
+});
+
+describe('rollback', () => {
+  it('goes back to a kept release in one job, with no upload', async () => {
+    const target = core.apps.get(app.id).releases.find((r) => r.versionSha256 === v.v1.sha256)!;
+    const { job, log } = await runJob(core, () => core.ops.rollback(app.id, target.id, false));
+    expect(job.error).toBeUndefined();
+    expect(job.status).toBe('succeeded');
+    expect(log).toMatch(/nothing to upload/);
+    expect(log).not.toMatch(/Upload/);
+    expect(await servedVersion()).toBe('v1');
+    expect(core.apps.get(app.id).releases.find((r) => r.current)?.id).toBe(target.id);
+  }, 120_000);
+
+  it('rolls back by itself when the new release fails its health check; the previous one keeps serving', async () => {
+    const { job, log } = await runJob(core, () => core.ops.deploy(app.id, v.broken.sha256));
+    expect(job.status).toBe('rolled-back');
+    expect(job.error?.code).toBe('HEALTH_CHECK_FAILED');
+    expect(log).toMatch(/unhealthy: \/api\/health answered 500/);
+    expect(log).toMatch(/back on /);
+    expect(await servedVersion()).toBe('v1');
+  }, 180_000);
+});
+
+describe('faults', () => {
+  it('a connection dropped mid-upload leaves the old release serving; the retry succeeds', async () => {
+    let killed = false;
+    const off = core.events.subscribe((name, e) => {
+      const ev = e as JobEvent;
+      if (name === 'job.event' && ev.type === 'progress' && !killed && ev.bytes > 2 * 1024 * 1024) {
+        killed = true;
+        void vps.exec("pkill -f 'sshd: skiff' || true");
+      }
+    });
+    const first = await runJob(core, () => core.ops.deploy(app.id, v.big.sha256));
+    off();
+    expect(killed).toBe(true);
+    expect(first.job.status).toBe('failed');
+    expect(first.job.error?.code).toBe('UPLOAD_FAILED');
+    expect(await servedVersion()).toBe('v1');
+    const retry = await runJob(core, () => core.ops.deploy(app.id, v.big.sha256));
+    expect(retry.job.error).toBeUndefined();
+    expect(await servedVersion()).toBe('big');
+  }, 300_000);
+
+  it('two deploys of one app at once: the second waits, they never interleave', async () => {
+    const a = core.ops.deploy(app.id, v.v1.sha256);
+    const b = core.ops.deploy(app.id, v.v2.sha256);
+    expect(b.status).toBe('queued');
+    const [ja, jb] = await Promise.all([core.jobs.runner.wait(a.id), core.jobs.runner.wait(b.id)]);
+    expect(ja.status).toBe('succeeded');
+    expect(jb.status).toBe('succeeded');
+    expect(Date.parse(jb.startedAt!)).toBeGreaterThanOrEqual(Date.parse(ja.endedAt!));
+    expect(await servedVersion()).toBe('v2');
+  }, 300_000);
+
+  it('a deploy from another desktop holding the remote lock is refused, naming it', async () => {
+    await vps.exec(`mkdir /opt/skiff/apps/web/.skiff/lock && echo "other-job $(date +%s) skiff@other-laptop" > /opt/skiff/apps/web/.skiff/lock/holder && chown -R skiff: /opt/skiff/apps/web/.skiff/lock`);
+    const { job } = await runJob(core, () => core.ops.deploy(app.id, v.v1.sha256));
+    expect(job.status).toBe('failed');
+    expect(job.error?.code).toBe('APP_LOCKED');
+    expect(job.error?.message).toMatch(/other-job.*skiff@other-laptop/);
+    expect(await servedVersion()).toBe('v2');
+    await vps.exec('rm -rf /opt/skiff/apps/web/.skiff/lock');
+  }, 120_000);
+
+  it('refuses a binary built for another CPU before uploading anything', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-arm-'));
+    const head = Buffer.alloc(64);
+    head.writeUInt32BE(0x7f454c46, 0); head[4] = 2; head[5] = 1; head.writeUInt16LE(0xb7, 18);
+    const arm = await core.versions.add(writeZip(path.join(dir, 'arm.zip'), [{ name: 'pocketbase', data: `b64:${head.toString('base64')}`, mode: 0o755 }]));
+    const { job } = await runJob(core, () => core.ops.deploy(app.id, arm.sha256));
+    expect(job.error?.code).toBe('VERSION_ARCH_MISMATCH');
+    expect(job.steps[1].status).toBe('cancelled');
+    expect(await servedVersion()).toBe('v2');
+  }, 120_000);
+});
