@@ -7,6 +7,7 @@ import { ServerPage } from './pages/ServerPage';
 import { useAppInfo } from './stores/appInfo';
 import { subscribeServerEvents, useServers } from './stores/servers';
 import { subscribeJobEvents } from './stores/jobs';
+import { subscribeAppEvents } from './stores/apps';
 
 export function App() {
   const { servers, loaded, selectedId, connection, load, select, upsert } = useServers();
@@ -18,7 +19,8 @@ export function App() {
   useEffect(() => {
     const offServers = subscribeServerEvents();
     const offJobs = subscribeJobEvents();
-    const off = () => { offServers(); offJobs(); };
+    const offApps = subscribeAppEvents();
+    const off = () => { offServers(); offJobs(); offApps(); };
     void load();
     void useAppInfo.getState().load();
     return off;

@@ -14,6 +14,9 @@ import { useServers } from '../stores/servers';
 import type { SkiffError } from '../../../src-shared/errors';
 import { ServerSecurity } from './ServerSecurity';
 import { ServerActivity } from './ServerActivity';
+import { ServerApps } from './ServerApps';
+import { AppPage } from './AppPage';
+import { useApps } from '../stores/apps';
 import { jobsOfServer, useJobs } from '../stores/jobs';
 
 const AUTH_TEXT: Record<Server['auth']['kind'], string> = {
@@ -35,6 +38,11 @@ export function ServerPage({ server, autoConnect, onAutoConnected }: { server: S
     if (autoConnect) { onAutoConnected?.(); void connect(); }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [autoConnect, server.id]);
+
+  const selectedApp = useApps((s) => (s.selectedAppId ? s.apps[s.selectedAppId] : undefined));
+  if (selectedApp && selectedApp.serverId === server.id) {
+    return <AppPage server={server} app={selectedApp} onBack={() => useApps.getState().selectApp(null)} />;
+  }
 
   const facts = server.facts;
   const memUsed = facts ? facts.memory.totalBytes - facts.memory.availableBytes : 0;
@@ -100,6 +108,7 @@ export function ServerPage({ server, autoConnect, onAutoConnected }: { server: S
         </div>
       )}
 
+      <ServerApps server={server} />
       <ServerSecurity server={server} busy={jobBusy} onJob={(job) => { useJobs.getState().upsert(job); openJob(server.id, job.id); }} />
       <ServerActivity server={server} />
 

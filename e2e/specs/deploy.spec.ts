@@ -1,0 +1,113 @@
+// "Ship this" and "Undo that", through the UI against a set-up VM: drop a zip on an app, watch it go
+// live through Caddy, ship a second version, roll back in one click, and see a broken version
+// rolled back by itself.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { buildVersionZip } from '../fixtures/versionZip';
+import { ensurePreparedDisk } from '../vps/prepared';
+import { TestVps } from '../vps/vm';
+import { sh } from '../../src-main/core/remote/quote';
+import { expect, hostUnavailable, test } from '../support/fixtures';
+
+test.describe.configure({ mode: 'serial' });
+
+let vps: TestVps;
+test.beforeAll(async ({ skiffHost }) => {
+  const why = hostUnavailable(skiffHost);
+  test.skip(!!why, why);
+  test.setTimeout(600_000);
+  vps = await TestVps.boot({ disk: await ensurePreparedDisk() });
+});
+test.afterAll(async () => { await vps?.stop(); });
+
+const DOMAIN = 'shop.skiff.test';
+
+function servedVersion(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: vps.ports.http, path: '/api/fixture', headers: { Host: DOMAIN }, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => { try { resolve(JSON.parse(body).version); } catch { resolve(`HTTP ${res.statusCode}`); } });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function lastJobStatus(page: Page) {
+  return page.getByRole('table', { name: 'Deployment history' }).getByTestId('job-status').first();
+}
+
+test('drop a zip, go live, ship again, roll back in one click, and survive a broken version', async ({ launchSkiff }) => {
+  test.setTimeout(900_000);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff e2e "zips" '));
+  const keyPath = path.join(dir, 'id_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyPath]);
+  await vps.exec(sh`printf '%s\\n' ${readFileSync(`${keyPath}.pub`, 'utf8').trim()} >> /root/.ssh/authorized_keys`.text);
+  const v1 = buildVersionZip(path.join(dir, 'shop v1.zip'), { label: 'v1', publicFiles: { 'index.html': 'v1' } });
+  const v2 = buildVersionZip(path.join(dir, 'shop v2.zip'), { label: 'v2', publicFiles: { 'index.html': 'v2' } });
+  const broken = buildVersionZip(path.join(dir, 'shop broken.zip'), { label: 'broken', broken: 'exit' });
+  const { page } = await launchSkiff();
+
+  // Server, trusted and set up.
+  await page.getByRole('button', { name: 'Add server' }).first().click();
+  const form = page.getByRole('dialog', { name: 'Add a server' });
+  await form.getByLabel('Name', { exact: true }).fill('shop-box');
+  await form.getByLabel('Host (IP or name)').fill(vps.host);
+  await form.getByLabel('Port', { exact: true }).fill(String(vps.ports.ssh));
+  await form.getByLabel('Or its path on this computer').fill(keyPath);
+  await form.getByRole('button', { name: 'Add server' }).click();
+  await page.getByRole('dialog', { name: 'Trust shop-box?' }).getByRole('button', { name: 'Trust and connect' }).click();
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await page.getByRole('dialog', { name: 'Set up shop-box' }).getByRole('button', { name: 'Start setup' }).click();
+  await expect(page.getByRole('region', { name: /Job: Set up shop-box/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
+
+  // A new app with a domain served by Caddy over plain HTTP (no certificates in a sandbox).
+  await page.getByRole('button', { name: 'New app' }).click();
+  const appForm = page.getByRole('dialog', { name: 'New app' });
+  await appForm.getByLabel('Name', { exact: true }).fill('shop');
+  await appForm.getByLabel('Domain (optional)').fill(DOMAIN);
+  await appForm.getByLabel('HTTPS').selectOption('off');
+  await appForm.getByRole('button', { name: 'Create app' }).click();
+  await expect(page.getByRole('heading', { name: 'shop', exact: true })).toBeVisible();
+
+  // Drop v1: live log, progress, then served through Caddy.
+  await page.getByLabel('Version zip').setInputFiles(v1);
+  const region = page.getByRole('region', { name: /Job: Deploy shop v1\.zip to shop/ });
+  await expect(region.getByTestId('job-status')).toHaveText('succeeded', { timeout: 180_000 });
+  const log1 = await region.getByTestId('log-view').evaluate((el) => (el as HTMLElement & { skiffText: () => string }).skiffText());
+  expect(log1).toMatch(/Upload shop v1\.zip/);
+  expect(log1).toMatch(/healthy: \/api\/health answered 200/);
+  expect(await servedVersion()).toBe('v1');
+
+  // v2.
+  await page.getByLabel('Version zip').setInputFiles(v2);
+  await expect(page.getByRole('region', { name: /Job: Deploy shop v2\.zip/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 180_000 });
+  expect(await servedVersion()).toBe('v2');
+
+  // One click back to v1: no upload.
+  const releases = page.getByRole('table', { name: 'Releases' });
+  await releases.getByRole('row', { name: /shop v1\.zip/ }).getByRole('button', { name: 'Roll back to this' }).click();
+  await page.getByRole('dialog', { name: 'Roll back shop' }).getByRole('button', { name: 'Roll back' }).click();
+  const rb = page.getByRole('region', { name: /Job: Roll back shop/ });
+  await expect(rb.getByTestId('job-status')).toHaveText('succeeded', { timeout: 120_000 });
+  const rbLog = await rb.getByTestId('log-view').evaluate((el) => (el as HTMLElement & { skiffText: () => string }).skiffText());
+  expect(rbLog).not.toMatch(/Upload/);
+  expect(await servedVersion()).toBe('v1');
+  await expect(releases.getByRole('row', { name: /shop v1\.zip/ })).toContainText('current');
+
+  // A broken version is rolled back by itself; v1 keeps serving.
+  await page.getByLabel('Version zip').setInputFiles(broken);
+  await expect(page.getByRole('region', { name: /Job: Deploy shop broken\.zip/ }).getByTestId('job-status')).toHaveText('rolled-back', { timeout: 180_000 });
+  await expect(await lastJobStatus(page)).toHaveText('rolled-back');
+  expect(await servedVersion()).toBe('v1');
+
+  // A bad zip is refused before any upload, with its message.
+  const evil = buildVersionZip(path.join(dir, 'evil.zip'), { label: 'x', extra: [{ name: '../../etc/cron.d/x', data: 'x' }] });
+  await page.getByLabel('Version zip').setInputFiles(evil);
+  await expect(page.getByRole('alert').filter({ hasText: 'climbs out of the folder' })).toBeVisible();
+});

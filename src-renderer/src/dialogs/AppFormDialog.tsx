@@ -1,0 +1,88 @@
+// Create or edit an app: name, domain and TLS, port (picked by Skiff unless given), releases to
+// keep, env vars (secret ones go to the keychain) and the PocketBase superuser.
+import { useState, type FormEvent } from 'react';
+import type { App, TlsMode } from '../../../src-shared/domain';
+import type { SkiffError } from '../../../src-shared/errors';
+import { asSkiffError, call } from '../api/client';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { Modal } from '../components/Modal';
+
+interface EnvRow { key: string; value: string; secret: boolean; keep: boolean }
+
+export function AppFormDialog({ serverId, app, onSaved, onCancel }: { serverId: string; app?: App; onSaved: (a: App) => void; onCancel: () => void }) {
+  const [name, setName] = useState(app?.name ?? '');
+  const [domain, setDomain] = useState(app?.domain ?? '');
+  const [tls, setTls] = useState<TlsMode>(app?.tls ?? 'auto');
+  const [port, setPort] = useState(app ? String(app.port) : '');
+  const [keep, setKeep] = useState(String(app?.keepReleases ?? 5));
+  const [env, setEnv] = useState<EnvRow[]>(app?.env.map((e) => ({ key: e.key, value: e.value ?? '', secret: e.secret, keep: e.secret })) ?? []);
+  const [email, setEmail] = useState(app?.superuserEmail ?? '');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<SkiffError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const fields = {
+      name, domain, tls, keepReleases: Number(keep),
+      ...(port ? { port: Number(port) } : {}),
+      env: env.filter((r) => r.key).map((r) => ({ key: r.key, secret: r.secret, ...(r.secret && r.keep && !r.value ? {} : { value: r.value }) })),
+      superuserEmail: email,
+      ...(password ? { superuserPassword: password } : {}),
+    };
+    try {
+      onSaved(app ? await call('apps.update', { id: app.id, ...fields }) : await call('apps.create', { serverId, ...fields }));
+    } catch (err) {
+      setError(asSkiffError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title={app ? `Edit ${app.name}` : 'New app'} onClose={onCancel} wide>
+      <form className="form" onSubmit={submit}>
+        <div className="form-row">
+          <label className="grow">Name<input name="appName" value={name} onChange={(e) => setName(e.target.value)} placeholder="blog" required disabled={!!app?.releases.length} /></label>
+          <label className="narrow">Port<input name="appPort" value={port} onChange={(e) => setPort(e.target.value)} placeholder="auto" inputMode="numeric" /></label>
+          <label className="narrow">Keep<input name="keepReleases" value={keep} onChange={(e) => setKeep(e.target.value)} inputMode="numeric" /></label>
+        </div>
+        <div className="form-row">
+          <label className="grow">Domain (optional)<input name="domain" value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="blog.example.com" /></label>
+          <label>
+            HTTPS
+            <select name="tls" value={tls} onChange={(e) => setTls(e.target.value as TlsMode)}>
+              <option value="auto">Automatic (Let&apos;s Encrypt)</option>
+              <option value="internal">Caddy&apos;s own CA (LAN, testing)</option>
+              <option value="off">Off (plain HTTP)</option>
+            </select>
+          </label>
+        </div>
+        <fieldset>
+          <legend>Environment variables</legend>
+          {env.map((row, i) => (
+            <div className="form-row env-row" key={i}>
+              <input aria-label={`Variable ${i + 1} name`} value={row.key} placeholder="NAME" onChange={(e) => setEnv(env.map((r, j) => (j === i ? { ...r, key: e.target.value } : r)))} />
+              <input aria-label={`Variable ${i + 1} value`} type={row.secret ? 'password' : 'text'} value={row.value} placeholder={row.secret && row.keep ? '(kept in the keychain)' : 'value'}
+                onChange={(e) => setEnv(env.map((r, j) => (j === i ? { ...r, value: e.target.value } : r)))} />
+              <label className="checkbox"><input type="checkbox" checked={row.secret} onChange={(e) => setEnv(env.map((r, j) => (j === i ? { ...r, secret: e.target.checked, keep: false } : r)))} />secret</label>
+              <button type="button" className="button-small" onClick={() => setEnv(env.filter((_, j) => j !== i))}>Remove</button>
+            </div>
+          ))}
+          <button type="button" className="button-small" onClick={() => setEnv([...env, { key: '', value: '', secret: false, keep: false }])}>Add variable</button>
+        </fieldset>
+        <div className="form-row">
+          <label className="grow">Superuser email (optional)<input name="superuserEmail" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="admin@example.com" /></label>
+          <label className="grow">Superuser password<input name="superuserPassword" type="password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder={app?.superuserEmail ? '(kept in the keychain)' : ''} autoComplete="off" /></label>
+        </div>
+        <ErrorNotice error={error} />
+        <div className="dialog-actions">
+          <button type="button" onClick={onCancel}>Cancel</button>
+          <button type="submit" className="button-primary" disabled={busy}>{app ? 'Save' : 'Create app'}</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
