@@ -16,10 +16,14 @@ export interface ExecOptions {
 
 export const SCRIPT_PRELUDE = 'set -euo pipefail\n';
 
+/** Remote commands run since start: the bench counts a deploy's round trips with it. */
+export const execStats = { commands: 0 };
+
 export function runScript(ssh: NodeSSH, script: string, opts: ExecOptions = {}): Promise<ExecResult> {
   const client = ssh.connection;
   if (!client) return Promise.reject(new SkiffError('CONNECTION_LOST'));
   const command = opts.sudo ? 'sudo -n bash -s' : 'bash -s';
+  execStats.commands++;
   return new Promise((resolve, reject) => {
     client.exec(command, (err, stream) => {
       if (err) return reject(new SkiffError('CONNECTION_LOST', { detail: err.message }));

@@ -1,0 +1,113 @@
+// `npm run bench`: Skiff's deploy figures beside a plain-OpenSSH baseline measured in the same run,
+// against a fresh set-up test VPS. Prints; asserts nothing (figures are not tests).
+//   - deploy of a 50 MB version vs `scp` + one `ssh` (unzip, switch, restart, curl health)
+//   - upload MiB/s vs `scp` alone; redeploy of an unchanged version; rollback time
+//   - remote commands (round trips) per deploy; failed requests under load during deploy and rollback
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildVersionZip } from '../e2e/fixtures/versionZip';
+import { ensurePreparedDisk } from '../e2e/vps/prepared';
+import { run } from '../e2e/vps/run';
+import { TestVps } from '../e2e/vps/vm';
+import { createCore } from '../src-main/core/skiffCore';
+import { sh } from '../src-main/core/remote/quote';
+import { execStats } from '../src-main/core/ssh/exec';
+import { uploadStats } from '../src-main/core/ops/upload';
+import type { Job } from '../src-shared/domain';
+
+const MB = 1024 * 1024;
+const DOMAIN = 'bench.skiff.test';
+const log = (s: string) => console.log(`[bench] ${s}`);
+
+const vps = await TestVps.boot({ disk: await ensurePreparedDisk(log), log });
+try {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-'));
+  const key = path.join(dir, 'id_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+  await vps.exec(sh`printf '%s\\n' ${readFileSync(`${key}.pub`, 'utf8').trim()} >> /root/.ssh/authorized_keys`.text);
+  const core = createCore({ dataDir: dir, keychainService: `skiff-bench-${process.pid}` });
+  const server = await core.servers.add({ name: 'bench', host: vps.host, port: vps.ports.ssh, user: 'root', auth: { kind: 'keyFile', keyPath: key } });
+  await core.servers.trustHostKey(server.id, (await core.servers.scanHostKey(server.id)).fingerprint, false);
+  const wait = async (job: Job) => { const j = await core.jobs.runner.wait(job.id); if (j.status !== 'succeeded') throw new Error(`${j.title}: ${j.status} ${j.error?.message ?? ''}`); return j; };
+  await wait(core.ops.setup(server.id, 'skiff'));
+
+  log('building the 50 MB versions');
+  const zipA = buildVersionZip(path.join(dir, 'bench-a.zip'), { label: 'a', payloadBytes: 50 * MB });
+  const zipB = buildVersionZip(path.join(dir, 'bench-b.zip'), { label: 'b', payloadBytes: 50 * MB });
+  const zipSize = (await core.versions.add(zipA)).size;
+  const vA = core.versions.list().find((v) => v.fileName === 'bench-a.zip')!;
+  const vB = await core.versions.add(zipB);
+  const app = await core.apps.create({ serverId: server.id, name: 'bench', domain: DOMAIN, tls: 'off', keepReleases: 5, binary: 'pocketbase', env: [] });
+
+  // ---- Baseline: scp + one ssh, the way a shell script would do it, as the same app user. ----
+  await vps.exec(`cat > /etc/systemd/system/bench-baseline.service <<'EOF2'
+[Service]
+User=skiff
+ExecStart=/home/skiff/base/current/pocketbase serve --http=127.0.0.1:8299 --dir=/home/skiff/base/data
+EOF2
+systemctl daemon-reload
+echo 'skiff ALL=(root) NOPASSWD: /usr/bin/systemctl restart bench-baseline' > /etc/sudoers.d/bench-baseline`);
+  const ssh = (cmd: string) => run('ssh', ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-i', key, '-p', String(vps.ports.ssh), 'skiff@127.0.0.1', cmd]);
+  const scpStart = Date.now();
+  await run('scp', ['-q', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-i', key, '-P', String(vps.ports.ssh), zipA, 'skiff@127.0.0.1:/home/skiff/a.zip']);
+  const scpMs = Date.now() - scpStart;
+  await ssh(`set -e; mkdir -p ~/base/releases/r1 ~/base/data; unzip -q -o ~/a.zip -d ~/base/releases/r1; ln -sfn releases/r1 ~/base/.c && mv -T ~/base/.c ~/base/current; sudo -n /usr/bin/systemctl restart bench-baseline; for i in $(seq 1 120); do curl -fs http://127.0.0.1:8299/api/health >/dev/null && break; sleep 0.25; done`);
+  const baseStart = Date.now();
+  await run('scp', ['-q', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-i', key, '-P', String(vps.ports.ssh), zipB, 'skiff@127.0.0.1:/home/skiff/b.zip']);
+  await ssh(`set -e; mkdir -p ~/base/releases/r2; unzip -q -o ~/b.zip -d ~/base/releases/r2; ln -sfn releases/r2 ~/base/.c && mv -T ~/base/.c ~/base/current; sudo -n /usr/bin/systemctl restart bench-baseline; for i in $(seq 1 120); do curl -fs http://127.0.0.1:8299/api/health >/dev/null && break; sleep 0.25; done`);
+  const baselineMs = Date.now() - baseStart;
+
+  // ---- Skiff ----
+  const timed = async (start: () => Job) => { const t0 = Date.now(); const j = await wait(start()); return { ms: Date.now() - t0, job: j }; };
+  await timed(() => core.ops.deploy(app.id, vA.sha256)); // first deploy: unit, site, first start
+  const load = startLoad(vps.ports.http);
+  const c0 = execStats.commands;
+  const u0 = uploadStats.bytes;
+  const deployB = await timed(() => core.ops.deploy(app.id, vB.sha256));
+  const deployCommands = execStats.commands - c0;
+  const deployLoad = await load.stop();
+  const uploadStep = deployB.job.steps[1];
+  const uploadMiBs = (zipSize / MB) / ((uploadStep.durationMs ?? 1) / 1000);
+  const u1 = uploadStats.bytes;
+  const redeploy = await timed(() => core.ops.deploy(app.id, vB.sha256));
+  const redeployBytes = uploadStats.bytes - u1;
+  const releaseA = core.apps.get(app.id).releases.find((r) => r.versionSha256 === vA.sha256)!;
+  const load2 = startLoad(vps.ports.http);
+  const rollback = await timed(() => core.ops.rollback(app.id, releaseA.id, false));
+  const rollbackLoad = await load2.stop();
+  const startAt = /answered 200 after (\d+) ms/.exec(readFileSync(path.join(dir, 'logs', `${rollback.job.id}.log`), 'utf8'))?.[1];
+  core.close();
+
+  const row = (name: string, skiff: string, base: string, note = '') => console.log(`${name.padEnd(44)} ${skiff.padStart(14)} ${base.padStart(14)}  ${note}`);
+  console.log(`\n${'figure'.padEnd(44)} ${'skiff'.padStart(14)} ${'baseline'.padStart(14)}`);
+  row(`deploy of a ${(zipSize / MB).toFixed(0)} MB version (s)`, (deployB.ms / 1000).toFixed(1), (baselineMs / 1000).toFixed(1), `ratio ${(deployB.ms / baselineMs).toFixed(2)}× (goal ≤ 1.2×); baseline = scp + one ssh`);
+  row('upload throughput (MiB/s)', uploadMiBs.toFixed(1), ((zipSize / MB) / (scpMs / 1000)).toFixed(1), `ratio ${(uploadMiBs / ((zipSize / MB) / (scpMs / 1000))).toFixed(2)}× (goal ≥ 0.9×); baseline = scp`);
+  row('redeploy of an unchanged version (s)', (redeploy.ms / 1000).toFixed(1), '-', `uploaded ${redeployBytes} bytes (goal: 0)`);
+  row('rollback to a kept release (s)', (rollback.ms / 1000).toFixed(1), '-', `app start ${startAt ?? '?'} ms (goal < 2 s + start)`);
+  row('remote commands per deploy (round trips)', String(deployCommands + 1), '2', `+1 SFTP upload; Skiff bytes uploaded: ${((u1 - u0) / MB).toFixed(1)} MiB`);
+  row('failed requests during deploy', `${deployLoad.failed}/${deployLoad.total}`, '-', 'goal: 0 (wrk through Caddy)');
+  row('failed requests during rollback', `${rollbackLoad.failed}/${rollbackLoad.total}`, '-', 'goal: 0 (wrk through Caddy)');
+} finally {
+  await vps.stop();
+}
+
+/** A steady load through Caddy (wrk from Debian); stop() ends it and reports the failures. */
+function startLoad(port: number) {
+  const wrk = spawn('wrk', ['-t2', '-c8', '-d600s', '-H', `Host: ${DOMAIN}`, `http://127.0.0.1:${port}/api/health`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  wrk.stdout.on('data', (d) => (out += d));
+  return {
+    stop: () => new Promise<{ total: number; failed: number }>((resolve) => {
+      wrk.on('close', () => {
+        const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+        const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+        const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+        const socketErrors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
+        resolve({ total, failed: non2xx + socketErrors });
+      });
+      wrk.kill('SIGINT');
+    }),
+  };
+}
