@@ -200,7 +200,8 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
       },
     },
     finally: async (ctx) => {
-      if (lockHeld && ssh) await ctx.exec(ssh, unlockScript({ app: app.name, jobId }), { check: false });
+      // The job's own connection may be the one that died: unlock over the pool's current one.
+      if (lockHeld) await ctx.exec(await deps.pool.get(app.serverId), unlockScript({ app: app.name, jobId }), { check: false });
     },
   };
 }

@@ -87,7 +87,8 @@ export function rollbackJob(deps: OpsDeps, appId: string, releaseId: string, res
       },
     },
     finally: async (ctx) => {
-      if (lockHeld && ssh) await ctx.exec(ssh, unlockScript({ app: app.name, jobId }), { check: false });
+      // The job's own connection may be the one that died: unlock over the pool's current one.
+      if (lockHeld) await ctx.exec(await deps.pool.get(app.serverId), unlockScript({ app: app.name, jobId }), { check: false });
     },
   };
 }

@@ -37,3 +37,20 @@ describe('release scripts', () => {
     expect(parseKv('lock=acquired\nnoise line\nfree=123\nmanifest=\n')).toEqual(new Map([['lock', 'acquired'], ['free', '123'], ['manifest', '']]));
   });
 });
+
+describe('pruning', () => {
+  it('removes exactly the releases (and their snapshots) not in the keep list', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, readdirSync } = await import('node:fs');
+    const root = mkdtempSync('/tmp/skiff-prune-');
+    for (const id of ['r1', 'r2', 'r3', 'r 4']) { mkdirSync(`${root}/releases/${id}`, { recursive: true }); }
+    mkdirSync(`${root}/backups`); mkdirSync(`${root}/.skiff`);
+    for (const id of ['r1', 'r2', 'r3']) writeFileSync(`${root}/backups/${id}.tar.zst`, 'x');
+    const script = finishScript({ app: 'web', binary: 'pocketbase', manifest: '{}', keep: ['r1', 'r3'], jobId: 'job-1' })
+      .replace('ROOT=/opt/skiff/apps/web', `ROOT=${root}`);
+    const out = execFileSync('bash', ['-s'], { input: `set -euo pipefail\n${script}`, encoding: 'utf8' });
+    expect(readdirSync(`${root}/releases`).sort()).toEqual(['r1', 'r3']);
+    expect(readdirSync(`${root}/backups`).sort()).toEqual(['r1.tar.zst', 'r3.tar.zst']);
+    expect(out).toMatch(/pruned release r2/);
+    expect(out).toMatch(/pruned release r 4/);
+  });
+});

@@ -123,10 +123,12 @@ export function finishScript(o: { app: string; binary: string; manifest: string;
   return sh`ROOT=${p.root}
 ${raw(su)}
 printf '%s' ${o.manifest} > "$ROOT/.skiff/manifest.json.tmp" && mv -f "$ROOT/.skiff/manifest.json.tmp" "$ROOT/.skiff/manifest.json"
-keep=" ${o.keep.join(' ')} "
+keep=(${o.keep})
 for d in "$ROOT"/releases/*/; do
-  id=$(basename "$d")
-  case "$keep" in *" $id "*) ;; *) rm -rf "$d" "$ROOT/backups/$id.tar.zst"; echo "pruned release $id" ;; esac
+  [ -d "$d" ] || continue
+  id=$(basename "$d"); kept=no
+  for k in "\${keep[@]}"; do [ "$k" = "$id" ] && kept=yes; done
+  if [ "$kept" = no ]; then rm -rf "$d" "$ROOT/backups/$id.tar.zst"; echo "pruned release $id"; fi
 done
 holder=$(cut -d' ' -f1 "$ROOT/.skiff/lock/holder" 2>/dev/null || true)
 [ "$holder" = ${o.jobId} ] && rm -rf "$ROOT/.skiff/lock"
