@@ -128,6 +128,10 @@ export const contract = {
   'apps.update': { input: updateAppInput, output: out<App>() },
   'apps.deploy': { input: z.object({ id, sha256 }), output: out<Job>() },
   'apps.rollback': { input: z.object({ id, releaseId: z.string().regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$/, 'not a release id'), restoreData: z.boolean().default(false) }), output: out<Job>() },
+  /** Typed confirmation (the app's name); optionally downloads a data backup first. */
+  'apps.delete': { input: z.object({ id, confirmName: z.string().max(100), keepBackup: z.boolean().default(true) }), output: out<Job>() },
+  /** Reads the releases back from the server's manifest. */
+  'apps.refresh': { input: z.object({ id }), output: out<App>() },
   'versions.list': { input: z.object({}), output: out<Version[]>() },
   /** Adds a zip from a local path (Electron: the dropped file's path; browser host: the staged upload). */
   'versions.add': { input: z.object({ path: z.string().min(1).max(4096), fileName: z.string().max(255).optional(), notes: z.string().max(2000).optional(), binary: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional() }), output: out<Version>() },

@@ -191,3 +191,29 @@ describe('faults', () => {
     expect(await servedVersion()).toBe('v2');
   }, 120_000);
 });
+
+describe('reading back and deleting', () => {
+  it('reads the releases back from the server manifest', async () => {
+    const before = core.apps.recordReleases(app.id, []);
+    expect(before.releases).toEqual([]);
+    const after = await core.ops.refreshApp(app.id);
+    expect(after.releases.find((r) => r.current)?.versionSha256).toBe(v.v2.sha256);
+  });
+
+  it('refuses a delete without the typed name, then deletes with a local data backup', async () => {
+    expect(() => core.ops.deleteApp(app.id, 'nope', true, path.join(core.dataDir, 'backups'))).toThrow(/Type the app's name/);
+    const { job, log } = await runJob(core, () => core.ops.deleteApp(app.id, 'web', true, path.join(core.dataDir, 'backups')));
+    expect(job.error).toBeUndefined();
+    const saved = /saved (\S+\.tar\.zst)/.exec(log)?.[1];
+    expect(saved).toBeDefined();
+    const { statSync } = await import('node:fs');
+    expect(statSync(saved!).size).toBeGreaterThan(0);
+    const left = (await vps.exec('ls /opt/skiff/apps; ls /etc/systemd/system/skiff-web.service /etc/caddy/skiff/web.caddy 2>&1 || true')).stdout;
+    expect(left).not.toMatch(/^web$/m);
+    expect(left).toMatch(/No such file/);
+    expect(() => core.apps.get(app.id)).toThrow(/no longer exists/);
+    expect(await core.vault.get(`app/${app.id}/env/API_KEY`)).toBeNull();
+    const r = await viaCaddy('/api/fixture');
+    expect(r.status).not.toBe(200);
+  }, 120_000);
+});

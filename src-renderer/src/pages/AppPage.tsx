@@ -10,6 +10,7 @@ import { JobPanel, StatusBadge } from '../components/JobPanel';
 import { ProgressBar } from '../components/ProgressBar';
 import { AppFormDialog } from '../dialogs/AppFormDialog';
 import { RollbackDialog } from '../dialogs/RollbackDialog';
+import { DeleteAppDialog } from '../dialogs/DeleteAppDialog';
 import { formatBytes, formatWhen } from '../lib/format';
 import { useApps } from '../stores/apps';
 import { useJobs } from '../stores/jobs';
@@ -20,11 +21,14 @@ export function AppPage({ server, app, onBack }: { server: Server; app: App; onB
   const [openJobId, setOpenJobId] = useState<string | null>(null);
   const [rollbackTo, setRollbackTo] = useState<ReleaseInfo | null>(null);
   const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const [pbVersion, setPbVersion] = useState('');
   const [error, setError] = useState<SkiffError | null>(null);
   const [notice, setNotice] = useState('');
 
   useEffect(() => { void loadVersions(); void loadForServer(server.id); }, [server.id, loadVersions, loadForServer]);
+  // Read the releases back from the server: another desktop, or a deploy interrupted by closing Skiff, may have changed them.
+  useEffect(() => { call('apps.refresh', { id: app.id }).then(upsert, () => undefined); }, [app.id, upsert]);
 
   const appJobs = Object.values(jobs).filter((j) => j.appId === app.id).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const openJob = openJobId ? jobs[openJobId] : undefined;
@@ -43,7 +47,10 @@ export function AppPage({ server, app, onBack }: { server: Server; app: App; onB
             {app.domain ? <>{app.tls === 'off' ? 'http' : 'https'}://{app.domain} → </> : 'no domain · '}127.0.0.1:{app.port} · keeps {app.keepReleases} releases
           </p>
         </div>
-        <div className="actions"><button type="button" onClick={() => setEditing(true)}>Edit app</button></div>
+        <div className="actions">
+          <button type="button" onClick={() => setEditing(true)}>Edit app</button>
+          <button type="button" className="button-danger-quiet" disabled={busy} onClick={() => setDeleting(true)}>Delete app</button>
+        </div>
       </header>
       <ErrorNotice error={error} />
       {notice && <p className="notice" role="status">{notice}</p>}
@@ -105,6 +112,7 @@ export function AppPage({ server, app, onBack }: { server: Server; app: App; onB
       </table>
 
       {rollbackTo && <RollbackDialog app={app} target={rollbackTo} onStarted={(j) => { setRollbackTo(null); started(j); }} onCancel={() => setRollbackTo(null)} />}
+      {deleting && <DeleteAppDialog app={app} onStarted={(j) => { setDeleting(false); started(j); }} onCancel={() => setDeleting(false)} />}
       {editing && <AppFormDialog serverId={server.id} app={app} onSaved={(a) => { upsert(a); setEditing(false); }} onCancel={() => setEditing(false)} />}
     </section>
   );

@@ -37,7 +37,15 @@ export function appsOfServer(apps: Record<string, App>, serverId: string): App[]
 
 export function subscribeAppEvents(): () => void {
   const offApps = onEvent('apps.changed', async ({ appId }) => {
-    try { useApps.getState().upsert(await call('apps.get', { id: appId })); } catch { /* deleted */ }
+    try {
+      useApps.getState().upsert(await call('apps.get', { id: appId }));
+    } catch {
+      // Deleted: drop it (and leave its page).
+      useApps.setState((s) => {
+        const { [appId]: _gone, ...rest } = s.apps;
+        return { apps: rest, selectedAppId: s.selectedAppId === appId ? null : s.selectedAppId };
+      });
+    }
   });
   const offProgress = onEvent('job.event', (e) => {
     if (e.type === 'progress') useApps.setState((s) => ({ progress: { ...s.progress, [e.jobId]: e } }));
