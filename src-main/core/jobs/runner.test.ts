@@ -2,6 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
@@ -113,5 +114,23 @@ describe('JobRunner', () => {
     const j = new JobStore(dir).get('j1');
     expect(j.status).toBe('interrupted');
     expect(j.error?.message).toMatch(/closed while this job ran/);
+  });
+});
+
+describe('hideKeyValues', () => {
+  it('keeps key=value result lines out of the log, even split across chunks', async () => {
+    const { dir, runner } = setup();
+    const fakeSsh = { connection: { exec: (_c: string, cb: (e: undefined, s: unknown) => void) => {
+      // A stand-in for an ssh2 exec channel: emits the output a remote script would print.
+      const stream = Object.assign(new EventEmitter(), { stderr: new EventEmitter(), end: () => {} });
+      cb(undefined, stream);
+      setTimeout(() => { stream.emit('data', Buffer.from('unpacked 3 files\nsnap')); stream.emit('data', Buffer.from('shot=yes\nhas_x=no\ndone\n')); stream.emit('close', 0); }, 5);
+      return true;
+    } } } as never;
+    const job = await runner.run({ kind: 'deploy', serverId: 's', title: 't', steps: [step('x', async (ctx) => { const r = await ctx.exec(fakeSsh, 'true', { hideKeyValues: true }); expect(r.stdout).toContain('snapshot=yes'); })] });
+    const log = plain(readJobLog(dir, job.id));
+    expect(log).toContain('unpacked 3 files\ndone\n');
+    expect(log).not.toContain('snapshot=yes');
+    expect(log).not.toContain('has_x');
   });
 });

@@ -16,7 +16,7 @@ export interface StepContext {
   log(text: string): void;
   warn(text: string): void;
   /** Runs a script as one `bash -s` on the connection, its output streamed to the log. Throws on a non-zero exit unless `check: false`. */
-  exec(ssh: NodeSSH, script: string, opts?: { sudo?: boolean; check?: boolean; quiet?: boolean }): Promise<ExecResult>;
+  exec(ssh: NodeSSH, script: string, opts?: { sudo?: boolean; check?: boolean; quiet?: boolean; /** Keep `key=value` result lines out of the log (they are for Skiff, not the reader). */ hideKeyValues?: boolean }): Promise<ExecResult>;
   /** Whether the user asked to cancel (steps that loop should stop early). */
   cancelled(): boolean;
   /** Transfer progress (throttled to ~10 events a second). */
@@ -147,13 +147,19 @@ export class JobRunner {
       log: (t) => log.write(formatLog.info(t)),
       warn: (t) => log.write(formatLog.warn(t)),
       cancelled: () => this.cancels.has(job.id),
-      exec: (ssh, script, opts = {}) =>
-        runScript(ssh, script, {
-          sudo: opts.sudo,
-          check: opts.check ?? true,
-          onStdout: opts.quiet ? undefined : (s) => log.write(s),
-          onStderr: opts.quiet ? undefined : (s) => log.write(formatLog.stderr(s)),
-        }),
+      exec: async (ssh, script, opts = {}) => {
+        const stdout = opts.hideKeyValues ? keyValueFilter((s) => log.write(s)) : { write: (s: string) => log.write(s), end: () => {} };
+        try {
+          return await runScript(ssh, script, {
+            sudo: opts.sudo,
+            check: opts.check ?? true,
+            onStdout: opts.quiet ? undefined : stdout.write,
+            onStderr: opts.quiet ? undefined : (s) => log.write(formatLog.stderr(s)),
+          });
+        } finally {
+          stdout.end();
+        }
+      },
     };
 
     let failure: SkiffError | undefined;
@@ -243,6 +249,23 @@ export class JobRunner {
     this.update(job);
     return job;
   }
+}
+
+/** Passes output through line by line, dropping `key=value` lines. */
+function keyValueFilter(out: (s: string) => void): { write: (s: string) => void; end: () => void } {
+  let partial = '';
+  const emit = (lines: string[]) => {
+    const kept = lines.filter((l) => !/^[a-z_]+=/.test(l));
+    if (kept.length) out(kept.map((l) => `${l}\n`).join(''));
+  };
+  return {
+    write: (s) => {
+      const lines = (partial + s).split('\n');
+      partial = lines.pop() ?? '';
+      emit(lines);
+    },
+    end: () => { if (partial) emit([partial]); partial = ''; },
+  };
 }
 
 function asSkiffError(e: unknown): SkiffError {

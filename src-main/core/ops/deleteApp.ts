@@ -35,7 +35,7 @@ export function deleteAppJob(deps: OpsDeps, appId: string, keepBackup: boolean, 
         title: 'Bring a backup of the data to this computer',
         run: async (ctx) => {
           if (!keepBackup) return { skipped: true, note: 'not asked for' };
-          const out = parseKv((await ctx.exec(ssh, snapshotScript({ app: app.name, releaseId: snapId }))).stdout);
+          const out = parseKv((await ctx.exec(ssh, snapshotScript({ app: app.name, releaseId: snapId }), { hideKeyValues: true })).stdout);
           if (out.get('snapshot') !== 'yes') return { skipped: true, note: 'no data to back up' };
           mkdirSync(backupDir, { recursive: true });
           const local = path.join(backupDir, `${app.name}-${server.name.replace(/[^A-Za-z0-9_-]+/g, '_')}-${stamp}.tar.zst`);

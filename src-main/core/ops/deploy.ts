@@ -135,7 +135,7 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
       {
         title: 'Verify the upload (sha256) and unpack the release',
         run: async (ctx) => {
-          const out = parseKv((await ctx.exec(ssh, unpackScript({ app: app.name, sha256: version.sha256, releaseId: target.id, binary: app.binary, reuse }))).stdout);
+          const out = parseKv((await ctx.exec(ssh, unpackScript({ app: app.name, sha256: version.sha256, releaseId: target.id, binary: app.binary, reuse }), { hideKeyValues: true })).stdout);
           target.has = { public: out.get('has_pb_public') === 'yes', hooks: out.get('has_pb_hooks') === 'yes', migrations: out.get('has_pb_migrations') === 'yes' };
           target.migrations = (out.get('migrations') ?? '').split(',').filter(Boolean);
           if (reuse) return { skipped: true, note: `releases/${target.id} is already unpacked` };
@@ -144,7 +144,7 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
       {
         title: 'Snapshot the app data',
         run: async (ctx) => {
-          const out = parseKv((await ctx.exec(ssh, snapshotScript({ app: app.name, releaseId: target.id }))).stdout);
+          const out = parseKv((await ctx.exec(ssh, snapshotScript({ app: app.name, releaseId: target.id }), { hideKeyValues: true })).stdout);
           target.snapshot = out.get('snapshot') === 'yes';
           if (!target.snapshot) return { skipped: true, note: 'no data yet' };
         },
