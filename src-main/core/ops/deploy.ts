@@ -7,14 +7,16 @@ import type { NodeSSH } from 'node-ssh';
 import type { App, ReleaseInfo, Version } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import type { JobDefinition, StepContext } from '../jobs/runner';
-import { configScript, finishScript, goLiveScript, parseKv, restoreSnapshotScript, snapshotScript, stateScript, unlockScript, unpackScript } from '../remote/scripts/release';
-import { appPaths, renderCaddySite, renderSystemdUnit } from '../remote/templates/app';
+import { configScript, finishScript, goLiveScript, parseKv, prepareScript, restoreSnapshotScript, stateScript, unlockScript } from '../remote/scripts/release';
+import { appPaths, contentHash, renderCaddySite, renderSystemdUnit } from '../remote/templates/app';
 import { archMatches, type BinaryArch } from '../versions/inspectZip';
 import type { OpsDeps } from './deps';
 import { uploadFile } from './upload';
 import { hostname } from 'node:os';
 
 export const HEALTH_TIMEOUT_S = 30;
+/** Index of the step that switches `current`: failures from here on roll back. */
+const GO_LIVE_STEP = 4;
 
 export interface ManifestRelease {
   id: string;
@@ -78,6 +80,8 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
   let previous: ManifestRelease | undefined;
   let target: ManifestRelease;
   let reuse = false;
+  let serverHashes = '';
+  let hashes = '';
   const label = version.pbVersion ? `PocketBase ${version.pbVersion}` : version.fileName;
 
   return {
@@ -107,6 +111,7 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
             throw new SkiffError('DISK_FULL', { message: `${server.name} has ${Math.round(free / 1048576)} MiB free; this release needs about ${Math.round(need / 1048576)} MiB.` });
           }
           manifest = parseManifest(st.get('manifest'), app.name);
+          serverHashes = st.get('hashes') ?? '';
           previous = manifest.releases.find((r) => r.id === manifest.current);
           const existing = st.get('existing') || undefined;
           reuse = !!existing;
@@ -133,26 +138,26 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
         },
       },
       {
-        title: 'Verify the upload (sha256) and unpack the release',
+        title: 'Verify the upload, unpack the release, snapshot the data',
         run: async (ctx) => {
-          const out = parseKv((await ctx.exec(ssh, unpackScript({ app: app.name, sha256: version.sha256, releaseId: target.id, binary: app.binary, reuse }), { hideKeyValues: true })).stdout);
+          const out = parseKv((await ctx.exec(ssh, prepareScript({ app: app.name, sha256: version.sha256, releaseId: target.id, binary: app.binary, reuse }), { hideKeyValues: true })).stdout);
           target.has = { public: out.get('has_pb_public') === 'yes', hooks: out.get('has_pb_hooks') === 'yes', migrations: out.get('has_pb_migrations') === 'yes' };
           target.migrations = (out.get('migrations') ?? '').split(',').filter(Boolean);
-          if (reuse) return { skipped: true, note: `releases/${target.id} is already unpacked` };
-        },
-      },
-      {
-        title: 'Snapshot the app data',
-        run: async (ctx) => {
-          const out = parseKv((await ctx.exec(ssh, snapshotScript({ app: app.name, releaseId: target.id }), { hideKeyValues: true })).stdout);
           target.snapshot = out.get('snapshot') === 'yes';
-          if (!target.snapshot) return { skipped: true, note: 'no data yet' };
+          return { note: `${reuse ? 'already unpacked' : 'unpacked'}; ${target.snapshot ? 'data snapshot taken' : 'no data yet'}` };
         },
       },
       {
         title: 'Write env, systemd unit and Caddy site (only what changed)',
         run: async (ctx) => {
-          const res = await ctx.exec(ssh, configScript({ app: app.name, env: await deps.apps.envFile(app), unit: unitFor(app, appUser, target.has), site: siteFor(app) }));
+          const env = await deps.apps.envFile(app);
+          const unit = unitFor(app, appUser, target.has);
+          const site = siteFor(app);
+          hashes = [contentHash(env), contentHash(unit), site ? contentHash(site) : '-'].join(':');
+          // seed 001's config hashes: the server records what the last finished deploy wrote (any
+          // config write clears it), so "unchanged" costs no round trip.
+          if (serverHashes === hashes) return { skipped: true, note: 'unchanged since the last deploy (by hash)' };
+          const res = await ctx.exec(ssh, configScript({ app: app.name, env, unit, site }));
           if (!/changed/.test(res.stdout.replace(/unchanged/g, ''))) return { skipped: true, note: 'all unchanged' };
         },
       },
@@ -176,7 +181,7 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
           next.releases = next.releases.filter((r) => releasesToKeep(next, app.keepReleases).includes(r.id));
           const password = app.superuserEmail ? await deps.apps.superuserPassword(app) : null;
           await ctx.exec(ssh, finishScript({
-            app: app.name, binary: app.binary, manifest: JSON.stringify(next, null, 2), keep: next.releases.map((r) => r.id), jobId,
+            app: app.name, binary: app.binary, manifest: JSON.stringify(next, null, 2), keep: next.releases.map((r) => r.id), jobId, configHashes: hashes,
             superuser: app.superuserEmail && password ? { email: app.superuserEmail, password } : undefined,
           }));
           lockHeld = false;
@@ -187,7 +192,7 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
     recover: {
       title: 'Roll back to the previous release',
       run: async (ctx, failedAt) => {
-        if (failedAt < 5 || !ssh) {
+        if (failedAt < GO_LIVE_STEP || !ssh) {
           ctx.log('the switch never happened: the running release was not touched');
           return;
         }

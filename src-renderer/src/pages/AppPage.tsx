@@ -85,7 +85,10 @@ export function AppPage({ server, app, onBack }: { server: Server; app: App; onB
         <tbody>
           {versions.map((v) => (
             <tr key={v.sha256}>
-              <td>{v.fileName}<div className="muted">{v.sha256.slice(0, 12)} · {formatBytes(v.size)} · {v.summary.topLevel.join(', ')}</div>{v.notes && <div className="hint">{v.notes}</div>}</td>
+              <td>{v.fileName}<div className="muted">{v.sha256.slice(0, 12)} · {formatBytes(v.size)} · {v.summary.topLevel.join(', ')}</div>
+                <input className="notes" aria-label={`Notes for ${v.fileName}`} defaultValue={v.notes} placeholder="notes"
+                  onBlur={(e) => { if (e.target.value !== v.notes) void act(async () => { await call('versions.setNotes', { sha256: v.sha256, notes: e.target.value }); await loadVersions(); }); }} />
+              </td>
               <td className="muted">{formatWhen(v.createdAt)}</td>
               <td className="actions">
                 <button type="button" className="button-primary button-small" disabled={busy} onClick={() => void deploy(v)}>Deploy</button>

@@ -41,6 +41,7 @@ for f in "$ROOT"/releases/*/.skiff-sha256; do [ -e "$f" ] && [ "$(cat "$f")" = "
 echo "existing=$existing"
 cur=$(readlink "$ROOT/current" 2>/dev/null || true); echo "current=$(basename "$cur" 2>/dev/null || true)"
 echo "manifest=$(base64 -w0 "$ROOT/.skiff/manifest.json" 2>/dev/null || true)"
+echo "hashes=$(cat "$ROOT/.skiff/config-hashes" 2>/dev/null || true)"
 `.text;
 }
 
@@ -48,18 +49,34 @@ echo "manifest=$(base64 -w0 "$ROOT/.skiff/manifest.json" 2>/dev/null || true)"
 export function unpackScript(o: { app: string; sha256: string; releaseId: string; binary: string; reuse: boolean }): string {
   const p = appPaths(o.app);
   const unpack = o.reuse ? '' : sh`part="$ROOT/.skiff/uploads/$SHA.zip.part"
-echo "$SHA  $part" | sha256sum -c --status || { rm -f "$part"; echo "the uploaded file does not match the version's sha256" >&2; exit 3; }
+( echo "$SHA  $part" | sha256sum -c --status ) & hash_pid=$!
 rm -rf "$REL.tmp"; mkdir -p "$REL.tmp"
 unzip -q "$part" -d "$REL.tmp"
+if ! wait "$hash_pid"; then rm -rf "$REL.tmp" "$part"; echo "the uploaded file does not match the version's sha256" >&2; exit 3; fi
 chmod 755 "$REL.tmp"/${o.binary}
 printf '%s\\n' "$SHA" > "$REL.tmp/.skiff-sha256"
 mv -T "$REL.tmp" "$REL"; rm -f "$part"
-echo "unpacked $(find "$REL" -type f | wc -l) files into releases/$(basename "$REL")"
+echo "verified sha256 and unpacked $(find "$REL" -type f | wc -l) files into releases/$(basename "$REL")"
 `.text;
   return sh`ROOT=${p.root}; SHA=${o.sha256}; REL=${p.releases}/${o.releaseId}
 ${raw(unpack)}test -x "$REL"/${o.binary} || { echo "releases/$(basename "$REL") has no executable ${o.binary}" >&2; exit 3; }
 for d in pb_public pb_hooks pb_migrations; do [ -d "$REL/$d" ] && echo "has_$d=yes"; done
 echo "migrations=$(ls "$REL/pb_migrations" 2>/dev/null | tr '\\n' ',' )"
+`.text;
+}
+
+/**
+ * One round trip before the switch: the data snapshot runs in the background while the upload's
+ * sha256 is checked and the zip unpacked side by side (two CPUs, three jobs, one wait).
+ */
+export function prepareScript(o: { app: string; sha256: string; releaseId: string; binary: string; reuse: boolean }): string {
+  const p = appPaths(o.app);
+  return sh`SNAPLOG=${p.meta}/snapshot.log
+( ${raw(snapshotScript({ app: o.app, releaseId: o.releaseId }))} ) > "$SNAPLOG" 2>&1 &
+snap_pid=$!
+${raw(unpackScript(o))}
+if ! wait "$snap_pid"; then cat "$SNAPLOG" >&2; echo "the data snapshot failed" >&2; exit 6; fi
+cat "$SNAPLOG"
 `.text;
 }
 
@@ -84,7 +101,9 @@ export function configScript(o: { app: string; env?: string; unit: string; site?
   const env = o.env !== undefined
     ? sh`if ! cmp -s <(printf '%s' ${o.env}) ${p.env} 2>/dev/null; then printf '%s' ${o.env} > ${p.env + '.tmp'} && mv -f ${p.env + '.tmp'} ${p.env}; echo "env changed"; else echo "env unchanged"; fi`.text
     : '';
+  // Whatever happens next, the recorded hashes no longer describe the server until a deploy finishes.
   return sh`umask 077
+rm -f ${p.meta + '/config-hashes'}
 ${raw(env)}
 printf '%s' ${o.unit} | ${helper('unit-install', o.app)}
 ${raw(site)}
@@ -115,7 +134,7 @@ exit 4`.text;
 }
 
 /** Superuser, manifest, pruning and unlock: the end of a successful deploy or rollback. */
-export function finishScript(o: { app: string; binary: string; manifest: string; keep: string[]; superuser?: { email: string; password: string }; jobId: string }): string {
+export function finishScript(o: { app: string; binary: string; manifest: string; keep: string[]; superuser?: { email: string; password: string }; jobId: string; configHashes?: string }): string {
   const p = appPaths(o.app);
   const su = o.superuser
     ? sh`${p.current}/${o.binary} superuser upsert ${o.superuser.email} ${o.superuser.password} --dir=${p.data} | sed 's/^/superuser: /'`.text
@@ -123,6 +142,7 @@ export function finishScript(o: { app: string; binary: string; manifest: string;
   return sh`ROOT=${p.root}
 ${raw(su)}
 printf '%s' ${o.manifest} > "$ROOT/.skiff/manifest.json.tmp" && mv -f "$ROOT/.skiff/manifest.json.tmp" "$ROOT/.skiff/manifest.json"
+${raw(o.configHashes ? sh`printf '%s' ${o.configHashes} > "$ROOT/.skiff/config-hashes"`.text : '')}
 keep=(${o.keep})
 for d in "$ROOT"/releases/*/; do
   [ -d "$d" ] || continue
