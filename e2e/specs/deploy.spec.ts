@@ -1,8 +1,7 @@
 // "Ship this" and "Undo that", through the UI against a set-up VM: drop a zip on an app, watch it go
 // live through Caddy, ship a second version, roll back in one click, and see a broken version
 // rolled back by itself.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,8 +9,8 @@ import type { Page } from '@playwright/test';
 import { buildVersionZip } from '../fixtures/versionZip';
 import { ensurePreparedDisk } from '../vps/prepared';
 import { TestVps } from '../vps/vm';
-import { sh } from '../../src-main/core/remote/quote';
 import { expect, hostUnavailable, test } from '../support/fixtures';
+import { addTrustedServer, rootKeyFor } from '../support/ui';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -45,23 +44,14 @@ async function lastJobStatus(page: Page) {
 test('drop a zip, go live, ship again, roll back in one click, and survive a broken version', async ({ launchSkiff }) => {
   test.setTimeout(900_000);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff e2e "zips" '));
-  const keyPath = path.join(dir, 'id_ed25519');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyPath]);
-  await vps.exec(sh`printf '%s\\n' ${readFileSync(`${keyPath}.pub`, 'utf8').trim()} >> /root/.ssh/authorized_keys`.text);
+  const keyPath = await rootKeyFor(vps);
   const v1 = buildVersionZip(path.join(dir, 'shop v1.zip'), { label: 'v1', publicFiles: { 'index.html': 'v1' } });
   const v2 = buildVersionZip(path.join(dir, 'shop v2.zip'), { label: 'v2', publicFiles: { 'index.html': 'v2' } });
   const broken = buildVersionZip(path.join(dir, 'shop broken.zip'), { label: 'broken', broken: 'exit' });
   const { page } = await launchSkiff();
 
   // Server, trusted and set up.
-  await page.getByRole('button', { name: 'Add server' }).first().click();
-  const form = page.getByRole('dialog', { name: 'Add a server' });
-  await form.getByLabel('Name', { exact: true }).fill('shop-box');
-  await form.getByLabel('Host (IP or name)').fill(vps.host);
-  await form.getByLabel('Port', { exact: true }).fill(String(vps.ports.ssh));
-  await form.getByLabel('Or its path on this computer').fill(keyPath);
-  await form.getByRole('button', { name: 'Add server' }).click();
-  await page.getByRole('dialog', { name: 'Trust shop-box?' }).getByRole('button', { name: 'Trust and connect' }).click();
+  await addTrustedServer(page, vps, 'shop-box', keyPath);
   await page.getByRole('button', { name: 'Set up' }).click();
   await page.getByRole('dialog', { name: 'Set up shop-box' }).getByRole('button', { name: 'Start setup' }).click();
   await expect(page.getByRole('region', { name: /Job: Set up shop-box/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });

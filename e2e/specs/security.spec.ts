@@ -1,13 +1,10 @@
 // "Make it production-ready", through the UI against a fresh VM: set up, harden (preview first),
 // audit; every job's log live in xterm and reopened from the history.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { sh } from '../../src-main/core/remote/quote';
 import { TestVps } from '../vps/vm';
 import { expect, hostUnavailable, test } from '../support/fixtures';
+import { addTrustedServer, rootKeyFor } from '../support/ui';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -28,21 +25,10 @@ function logText(page: Page, jobTitle: RegExp | string) {
 
 test('set up, harden and audit a fresh VPS, watching each job live', async ({ launchSkiff }, testInfo) => {
   test.setTimeout(900_000);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-key-'));
-  const keyPath = path.join(dir, 'id_ed25519');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyPath]);
-  await vps.exec(sh`printf '%s\\n' ${readFileSync(`${keyPath}.pub`, 'utf8').trim()} >> /root/.ssh/authorized_keys`.text);
+  const keyPath = await rootKeyFor(vps);
   const { page } = await launchSkiff();
 
-  // Add the server and trust its key.
-  await page.getByRole('button', { name: 'Add server' }).first().click();
-  const form = page.getByRole('dialog', { name: 'Add a server' });
-  await form.getByLabel('Name', { exact: true }).fill('prod');
-  await form.getByLabel('Host (IP or name)').fill(vps.host);
-  await form.getByLabel('Port', { exact: true }).fill(String(vps.ports.ssh));
-  await form.getByLabel('Or its path on this computer').fill(keyPath);
-  await form.getByRole('button', { name: 'Add server' }).click();
-  await page.getByRole('dialog', { name: 'Trust prod?' }).getByRole('button', { name: 'Trust and connect' }).click();
+  await addTrustedServer(page, vps, 'prod', keyPath);
   await expect(page.getByTestId('server-facts')).toContainText('Debian GNU/Linux 12');
 
   // Audit of the fresh server: fails.

@@ -10,7 +10,7 @@ import type { JobDefinition, StepContext } from '../jobs/runner';
 import { configScript, finishScript, goLiveScript, parseKv, prepareScript, restoreSnapshotScript, stateScript, unlockScript } from '../remote/scripts/release';
 import { appPaths, contentHash, renderCaddySite, renderSystemdUnit } from '../remote/templates/app';
 import { archMatches, type BinaryArch } from '../versions/inspectZip';
-import type { OpsDeps } from './deps';
+import { appJobContext, type OpsDeps } from './deps';
 import { uploadFile } from './upload';
 import { hostname } from 'node:os';
 
@@ -68,11 +68,16 @@ function siteFor(app: App): string | undefined {
   return app.domain ? renderCaddySite({ app: app.name, domain: app.domain, port: app.port, tls: app.tls }) : undefined;
 }
 
+/** The env file, unit and site an app's release runs with, and their combined hash (seed 001's config hashes). */
+export async function appConfig(deps: OpsDeps, app: App, appUser: string, has: ManifestRelease['has']) {
+  const env = await deps.apps.envFile(app);
+  const unit = unitFor(app, appUser, has);
+  const site = siteFor(app);
+  return { env, unit, site, hashes: [contentHash(env), contentHash(unit), site ? contentHash(site) : '-'].join(':') };
+}
+
 export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDefinition {
-  const app = deps.apps.get(appId);
-  const server = deps.servers.get(app.serverId);
-  if (!server.setup) throw new SkiffError('SETUP_REQUIRED');
-  const appUser = server.setup.appUser;
+  const { app, server, appUser } = appJobContext(deps, appId);
   let ssh: NodeSSH;
   let jobId = '';
   let lockHeld = false;
@@ -150,10 +155,8 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
       {
         title: 'Write env, systemd unit and Caddy site (only what changed)',
         run: async (ctx) => {
-          const env = await deps.apps.envFile(app);
-          const unit = unitFor(app, appUser, target.has);
-          const site = siteFor(app);
-          hashes = [contentHash(env), contentHash(unit), site ? contentHash(site) : '-'].join(':');
+          const { env, unit, site, hashes: h } = await appConfig(deps, app, appUser, target.has);
+          hashes = h;
           // seed 001's config hashes: the server records what the last finished deploy wrote (any
           // config write clears it), so "unchanged" costs no round trip.
           if (serverHashes === hashes) return { skipped: true, note: 'unchanged since the last deploy (by hash)' };

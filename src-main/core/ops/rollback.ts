@@ -4,22 +4,20 @@ import type { NodeSSH } from 'node-ssh';
 import { SkiffError } from '../../../src-shared/errors';
 import type { JobDefinition } from '../jobs/runner';
 import { configScript, finishScript, goLiveScript, parseKv, restoreSnapshotScript, stateScript, unlockScript } from '../remote/scripts/release';
-import { renderCaddySite, renderSystemdUnit } from '../remote/templates/app';
-import type { OpsDeps } from './deps';
-import { HEALTH_TIMEOUT_S, parseManifest, rollBackTo, toReleaseInfo, type Manifest, type ManifestRelease } from './deploy';
+import { appJobContext, type OpsDeps } from './deps';
+import { appConfig, HEALTH_TIMEOUT_S, parseManifest, rollBackTo, toReleaseInfo, type Manifest, type ManifestRelease } from './deploy';
 import { hostname } from 'node:os';
 
 export function rollbackJob(deps: OpsDeps, appId: string, releaseId: string, restoreData: boolean): JobDefinition {
-  const app = deps.apps.get(appId);
-  const server = deps.servers.get(app.serverId);
-  if (!server.setup) throw new SkiffError('SETUP_REQUIRED');
-  const appUser = server.setup.appUser;
+  const { app, appUser } = appJobContext(deps, appId);
   let ssh: NodeSSH;
   let jobId = '';
   let lockHeld = false;
   let manifest: Manifest;
   let from: ManifestRelease | undefined;
   let to: ManifestRelease;
+  let serverHashes = '';
+  let hashes = '';
 
   return {
     kind: 'rollback',
@@ -36,6 +34,7 @@ export function rollbackJob(deps: OpsDeps, appId: string, releaseId: string, res
           if (st.get('lock') === 'held') throw new SkiffError('APP_LOCKED', { message: `Another deployment of ${app.name} is running (job ${st.get('lock_job')}).` });
           lockHeld = true;
           manifest = parseManifest(st.get('manifest'), app.name);
+          serverHashes = st.get('hashes') ?? '';
           const target = manifest.releases.find((r) => r.id === releaseId);
           if (!target) throw new SkiffError('RELEASE_NOT_FOUND');
           to = target;
@@ -55,8 +54,10 @@ export function rollbackJob(deps: OpsDeps, appId: string, releaseId: string, res
       {
         title: 'Write the systemd unit for the release (only if it changed)',
         run: async (ctx) => {
-          const site = app.domain ? renderCaddySite({ app: app.name, domain: app.domain, port: app.port, tls: app.tls }) : undefined;
-          const res = await ctx.exec(ssh, configScript({ app: app.name, unit: renderSystemdUnit({ app: app.name, appUser, port: app.port, binary: app.binary, has: to.has }), site }));
+          const cfg = await appConfig(deps, app, appUser, to.has);
+          hashes = cfg.hashes;
+          if (serverHashes === hashes) return { skipped: true, note: 'unchanged (by hash)' };
+          const res = await ctx.exec(ssh, configScript({ app: app.name, env: cfg.env, unit: cfg.unit, site: cfg.site }));
           if (!/changed/.test(res.stdout.replace(/unchanged/g, ''))) return { skipped: true, note: 'unchanged' };
         },
       },
@@ -73,7 +74,7 @@ export function rollbackJob(deps: OpsDeps, appId: string, releaseId: string, res
         noCancel: true,
         run: async (ctx) => {
           const next: Manifest = { ...manifest, current: to.id, updatedAt: new Date().toISOString() };
-          await ctx.exec(ssh, finishScript({ app: app.name, binary: app.binary, manifest: JSON.stringify(next, null, 2), keep: next.releases.map((r) => r.id), jobId }));
+          await ctx.exec(ssh, finishScript({ app: app.name, binary: app.binary, manifest: JSON.stringify(next, null, 2), keep: next.releases.map((r) => r.id), jobId, configHashes: hashes }));
           lockHeld = false;
           deps.apps.recordReleases(appId, toReleaseInfo(next));
         },
