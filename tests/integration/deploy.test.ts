@@ -128,6 +128,18 @@ describe('rollback', () => {
     expect(core.apps.get(app.id).releases.find((r) => r.current)?.id).toBe(target.id);
   }, 120_000);
 
+  it('rolls back release and data: the snapshot taken before the undone release comes back', async () => {
+    await runJob(core, () => core.ops.deploy(app.id, v.v2.sha256));
+    expect(JSON.parse((await viaCaddy('/api/fixture')).body).migrations).toEqual(['1_init.js', '2_more.js']);
+    const target = core.apps.get(app.id).releases.find((r) => r.versionSha256 === v.v1.sha256)!;
+    const { job, log } = await runJob(core, () => core.ops.rollback(app.id, target.id, true));
+    expect(job.error).toBeUndefined();
+    expect(log).toMatch(/restored data from backups\/\S+\.tar\.zst \(previous data kept in pb_data\.before-restore-/);
+    expect(await servedVersion()).toBe('v1');
+    // The data is as it was before v2 went live: v2's migration is gone from it.
+    expect(JSON.parse((await viaCaddy('/api/fixture')).body).migrations).toEqual(['1_init.js']);
+  }, 180_000);
+
   it('rolls back by itself when the new release fails its health check; the previous one keeps serving', async () => {
     const { job, log } = await runJob(core, () => core.ops.deploy(app.id, v.broken.sha256));
     expect(job.status).toBe('rolled-back');
