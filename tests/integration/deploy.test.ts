@@ -129,15 +129,19 @@ describe('rollback', () => {
   }, 120_000);
 
   it('rolls back release and data: the snapshot taken before the undone release comes back', async () => {
-    await runJob(core, () => core.ops.deploy(app.id, v.v2.sha256));
-    expect(JSON.parse((await viaCaddy('/api/fixture')).body).migrations).toEqual(['1_init.js', '2_more.js']);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-v3-'));
+    const v3 = await core.versions.add(buildVersionZip(path.join(dir, 'v3.zip'), { label: 'v3', migrations: { '1_init.js': '// 1', '3_third.js': '// 3' } }));
+    const before = JSON.parse((await viaCaddy('/api/fixture')).body).migrations as string[];
+    expect(before).not.toContain('3_third.js');
+    await runJob(core, () => core.ops.deploy(app.id, v3.sha256));
+    expect(JSON.parse((await viaCaddy('/api/fixture')).body).migrations).toContain('3_third.js');
     const target = core.apps.get(app.id).releases.find((r) => r.versionSha256 === v.v1.sha256)!;
     const { job, log } = await runJob(core, () => core.ops.rollback(app.id, target.id, true));
     expect(job.error).toBeUndefined();
     expect(log).toMatch(/restored data from backups\/\S+\.tar\.zst \(previous data kept in pb_data\.before-restore-/);
     expect(await servedVersion()).toBe('v1');
-    // The data is as it was before v2 went live: v2's migration is gone from it.
-    expect(JSON.parse((await viaCaddy('/api/fixture')).body).migrations).toEqual(['1_init.js']);
+    // The data is as it was just before v3 went live: v3's migration is gone from it.
+    expect(JSON.parse((await viaCaddy('/api/fixture')).body).migrations).toEqual(before);
   }, 180_000);
 
   it('rolls back by itself when the new release fails its health check; the previous one keeps serving', async () => {
