@@ -1,35 +1,29 @@
 // Apps in their own settings file beside the servers. Secret values are never here.
 import Conf from 'conf';
 import type { App } from '../../../src-shared/domain';
-import { SkiffError } from '../../../src-shared/errors';
+import { RecordList } from '../store/recordList';
 
 export class AppStore {
-  private readonly file: Conf<{ apps: App[] }>;
+  private readonly records: RecordList<App, 'apps'>;
 
   constructor(dataDir: string) {
-    this.file = new Conf<{ apps: App[] }>({ cwd: dataDir, configName: 'apps', projectName: 'skiff', defaults: { apps: [] }, clearInvalidConfig: false });
+    const file = new Conf<{ apps: App[] }>({ cwd: dataDir, configName: 'apps', projectName: 'skiff', defaults: { apps: [] }, clearInvalidConfig: false });
+    this.records = new RecordList(file, 'apps', 'That app no longer exists.');
   }
 
   list(serverId?: string): App[] {
-    return this.file.get('apps').filter((a) => !serverId || a.serverId === serverId);
+    return this.records.all().filter((a) => !serverId || a.serverId === serverId);
   }
 
   get(id: string): App {
-    const a = this.file.get('apps').find((x) => x.id === id);
-    if (!a) throw new SkiffError('NOT_FOUND', { message: 'That app no longer exists.' });
-    return a;
+    return this.records.get(id);
   }
 
   save(app: App): App {
-    const all = this.file.get('apps');
-    const i = all.findIndex((a) => a.id === app.id);
-    if (i >= 0) all[i] = app;
-    else all.push(app);
-    this.file.set('apps', all);
-    return app;
+    return this.records.upsert(app);
   }
 
   remove(id: string): void {
-    this.file.set('apps', this.file.get('apps').filter((a) => a.id !== id));
+    this.records.remove(id);
   }
 }

@@ -1,38 +1,33 @@
 // Job history (metadata; the logs are files beside it), kept across restarts.
 import Conf from 'conf';
 import type { Job } from '../../../src-shared/domain';
-import { SkiffError } from '../../../src-shared/errors';
+import { RecordList } from '../store/recordList';
 
 const KEEP = 500;
 
 export class JobStore {
-  private readonly file: Conf<{ jobs: Job[] }>;
+  private readonly records: RecordList<Job, 'jobs'>;
 
   constructor(dataDir: string) {
-    this.file = new Conf<{ jobs: Job[] }>({ cwd: dataDir, configName: 'history', projectName: 'skiff', defaults: { jobs: [] }, clearInvalidConfig: false });
+    const file = new Conf<{ jobs: Job[] }>({ cwd: dataDir, configName: 'history', projectName: 'skiff', defaults: { jobs: [] }, clearInvalidConfig: false });
+    this.records = new RecordList(file, 'jobs', 'That job is not in the history.');
   }
 
   list(filter: { serverId?: string } = {}): Job[] {
-    return this.file.get('jobs').filter((j) => !filter.serverId || j.serverId === filter.serverId).reverse();
+    return this.records.all().filter((j) => !filter.serverId || j.serverId === filter.serverId).reverse();
   }
 
   get(id: string): Job {
-    const job = this.file.get('jobs').find((j) => j.id === id);
-    if (!job) throw new SkiffError('NOT_FOUND', { message: 'That job is not in the history.' });
-    return job;
+    return this.records.get(id);
   }
 
   save(job: Job): void {
-    const all = this.file.get('jobs');
-    const i = all.findIndex((j) => j.id === job.id);
-    if (i >= 0) all[i] = job;
-    else all.push(job);
-    this.file.set('jobs', all.slice(-KEEP));
+    this.records.upsert(job, KEEP);
   }
 
   /** Jobs that were running when the app last stopped did not finish: say so. */
   markInterrupted(): Job[] {
-    const all = this.file.get('jobs');
+    const all = this.records.all();
     const hit = all.filter((j) => j.status === 'running' || j.status === 'queued');
     for (const j of hit) {
       j.status = 'interrupted';
@@ -40,7 +35,7 @@ export class JobStore {
       j.error = { code: 'INTERRUPTED', message: 'Skiff was closed while this job ran.', fix: 'Check the server\'s state, then run the job again.' };
       for (const s of j.steps) if (s.status === 'running' || s.status === 'pending') s.status = 'cancelled';
     }
-    if (hit.length) this.file.set('jobs', all);
+    if (hit.length) this.records.write(all);
     return hit;
   }
 }

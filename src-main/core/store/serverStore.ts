@@ -1,19 +1,22 @@
 // Servers in the settings file: list, find, save, remove. No secret ever passes through here.
 import type { Server } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
+import { RecordList } from './recordList';
 import type { SettingsFile } from './settingsFile';
 
 export class ServerStore {
-  constructor(private readonly file: SettingsFile) {}
+  private readonly records: RecordList<Server, 'servers'>;
+
+  constructor(file: SettingsFile) {
+    this.records = new RecordList(file, 'servers', 'That server no longer exists.');
+  }
 
   list(): Server[] {
-    return this.file.get('servers');
+    return this.records.all();
   }
 
   get(id: string): Server {
-    const s = this.list().find((x) => x.id === id);
-    if (!s) throw new SkiffError('NOT_FOUND', { message: 'That server no longer exists.' });
-    return s;
+    return this.records.get(id);
   }
 
   findByName(name: string): Server | undefined {
@@ -22,19 +25,14 @@ export class ServerStore {
   }
 
   save(server: Server): Server {
-    const others = this.list().filter((s) => s.id !== server.id);
-    if (others.some((s) => s.name.toLowerCase() === server.name.toLowerCase())) {
+    const clash = this.findByName(server.name);
+    if (clash && clash.id !== server.id) {
       throw new SkiffError('DUPLICATE_NAME', { message: `A server named "${server.name}" already exists.` });
     }
-    const all = this.list();
-    const idx = all.findIndex((s) => s.id === server.id);
-    if (idx >= 0) all[idx] = server;
-    else all.push(server);
-    this.file.set('servers', all);
-    return server;
+    return this.records.upsert(server);
   }
 
   remove(id: string): void {
-    this.file.set('servers', this.list().filter((s) => s.id !== id));
+    this.records.remove(id);
   }
 }
