@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { SkiffCore } from '../core/skiffCore';
 import type { Handlers, HostInfo } from './index';
 
-export function appHandlers(core: SkiffCore, host: HostInfo): Pick<Handlers, 'app.info'> {
+export function appInfoHandlers(core: SkiffCore, host: HostInfo): Pick<Handlers, 'app.info'> {
   return {
     'app.info': async () => ({
       version: host.version,

@@ -3,10 +3,10 @@
 import { contract, isMethod, type InvokeResult, type Method, type OutputOf, type ParsedInputOf } from '../../src-shared/contract';
 import { SkiffError } from '../../src-shared/errors';
 import type { SkiffCore } from '../core/skiffCore';
-import { appHandlers } from './app';
+import { appInfoHandlers } from './app';
 import { serverHandlers } from './servers';
 import { jobHandlers } from './jobs';
-import { appHandlers as appRecordHandlers } from './apps';
+import { appHandlers } from './apps';
 import { versionHandlers } from './versions';
 
 export type Handlers = { [M in Method]: (input: ParsedInputOf<M>) => Promise<OutputOf<M>> };
@@ -14,7 +14,7 @@ export type Handlers = { [M in Method]: (input: ParsedInputOf<M>) => Promise<Out
 export interface HostInfo { host: 'electron' | 'browser'; version: string }
 
 export function createHandlers(core: SkiffCore, host: HostInfo): Handlers {
-  return { ...appHandlers(core, host), ...serverHandlers(core), ...jobHandlers(core), ...appRecordHandlers(core), ...versionHandlers(core) };
+  return { ...appInfoHandlers(core, host), ...serverHandlers(core), ...jobHandlers(core), ...appHandlers(core), ...versionHandlers(core) };
 }
 
 /** Validates a raw request against the contract, runs its handler, and wraps the outcome. */

@@ -114,10 +114,6 @@ export class JobRunner {
     return job;
   }
 
-  isBusy(serverId: string): boolean {
-    return this.queues.has(serverId);
-  }
-
   private update(job: Job): void {
     this.store.save(job);
     this.emit({ type: 'job-updated', job: structuredClone(job) });
