@@ -1,6 +1,6 @@
-// A job's full log: appended to a file as it happens (so it reopens after the app restarts) and
-// streamed to the renderer in batches, at most one event per frame (~16 ms) however chatty the
-// remote command is, so tens of thousands of lines do not flood the window.
+// A job's full log: appended to a file (so it reopens after the app restarts) and streamed to the
+// renderer, both in batches of at most one per frame (~16 ms) however chatty the remote command
+// is: tens of thousands of lines neither flood the window nor cost a disk write each.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -22,7 +22,6 @@ export class JobLog {
 
   write(data: string): void {
     if (!data) return;
-    appendFileSync(this.file, data);
     if (!this.pending) this.pendingOffset = this.length;
     this.pending += data;
     this.length += data.length;
@@ -35,6 +34,8 @@ export class JobLog {
     if (!this.pending) return;
     const data = this.pending;
     this.pending = '';
+    // On disk before it is announced: a reader fetching the file after an event never misses it.
+    appendFileSync(this.file, data);
     this.emit(this.pendingOffset, data);
   }
 }
