@@ -9,25 +9,18 @@ import type { Page } from '@playwright/test';
 import { buildVersionZip } from '../fixtures/versionZip';
 import { ensurePreparedDisk } from '../vps/prepared';
 import { TestVps } from '../vps/vm';
-import { expect, hostUnavailable, test } from '../support/fixtures';
+import { expect, ownVps, test } from '../support/fixtures';
 import { addTrustedServer, rootKeyFor } from '../support/ui';
 
 test.describe.configure({ mode: 'serial' });
 
-let vps: TestVps;
-test.beforeAll(async ({ skiffHost }) => {
-  const why = hostUnavailable(skiffHost);
-  test.skip(!!why, why);
-  test.setTimeout(600_000);
-  vps = await TestVps.boot({ disk: await ensurePreparedDisk() });
-});
-test.afterAll(async () => { await vps?.stop(); });
+const vm = ownVps(async () => TestVps.boot({ disk: await ensurePreparedDisk() }), 600_000);
 
 const DOMAIN = 'shop.skiff.test';
 
 function servedVersion(): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: vps.ports.http, path: '/api/fixture', headers: { Host: DOMAIN }, timeout: 10_000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port: vm().ports.http, path: '/api/fixture', headers: { Host: DOMAIN }, timeout: 10_000 }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
       res.on('end', () => { try { resolve(JSON.parse(body).version); } catch { resolve(`HTTP ${res.statusCode}`); } });
@@ -43,6 +36,7 @@ async function lastJobStatus(page: Page) {
 
 test('drop a zip, go live, ship again, roll back in one click, and survive a broken version', async ({ launchSkiff }) => {
   test.setTimeout(900_000);
+  const vps = vm();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff e2e "zips" '));
   const keyPath = await rootKeyFor(vps);
   const v1 = buildVersionZip(path.join(dir, 'shop v1.zip'), { label: 'v1', publicFiles: { 'index.html': 'v1' } });

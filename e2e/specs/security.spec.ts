@@ -3,20 +3,13 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { TestVps } from '../vps/vm';
-import { expect, hostUnavailable, test } from '../support/fixtures';
+import { expect, ownVps, test } from '../support/fixtures';
 import { addTrustedServer, rootKeyFor } from '../support/ui';
 
 test.describe.configure({ mode: 'serial' });
 
 // Hardening closes root SSH: this spec gets a VM of its own so the other specs keep theirs.
-let vps: TestVps;
-test.beforeAll(async ({ skiffHost }) => {
-  const why = hostUnavailable(skiffHost);
-  test.skip(!!why, why);
-  test.setTimeout(300_000);
-  vps = await TestVps.boot();
-});
-test.afterAll(async () => { await vps?.stop(); });
+const vm = ownVps(() => TestVps.boot());
 
 function logText(page: Page, jobTitle: RegExp | string) {
   return page.getByRole('region', { name: jobTitle }).getByTestId('log-view')
@@ -25,6 +18,7 @@ function logText(page: Page, jobTitle: RegExp | string) {
 
 test('set up, harden and audit a fresh VPS, watching each job live', async ({ launchSkiff }, testInfo) => {
   test.setTimeout(900_000);
+  const vps = vm();
   const keyPath = await rootKeyFor(vps);
   const { page } = await launchSkiff();
 

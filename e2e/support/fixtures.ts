@@ -109,3 +109,19 @@ export function hostUnavailable(skiffHost: SkiffOptions['skiffHost']): string | 
   const bin = electronBinary();
   return bin.path ? undefined : `Electron e2e skipped: ${bin.reason}`;
 }
+
+/**
+ * Gives the spec file a VM of its own (booted once, stopped after its last test), for specs that
+ * change the server in ways the shared VM's other users must not see. Skips where the host cannot run.
+ */
+export function ownVps(boot: () => Promise<TestVps>, timeoutMs = 300_000): () => TestVps {
+  let vps: TestVps | undefined;
+  test.beforeAll(async ({ skiffHost }) => {
+    const why = hostUnavailable(skiffHost);
+    test.skip(!!why, why);
+    test.setTimeout(timeoutMs);
+    vps = await boot();
+  });
+  test.afterAll(async () => { await vps?.stop(); });
+  return () => vps!;
+}
