@@ -1,11 +1,12 @@
 // A disposable Debian 12 VPS for tests: a qcow2 overlay on the cached base image, booted with
 // qemu (TCG: KVM is not usable on our machines), SSH forwarded to 127.0.0.1 only.
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { cacheRoot, ensureBaseImage, type BaseImage } from './image.js';
 import { GuestAgent } from './guestAgent.js';
+import { isRunQemu, ownerStamp, reapOrphans } from './orphans.js';
 import { run, type RunResult } from './run.js';
 
 /** Host ports on 127.0.0.1 forwarded to the guest's 22, 80, 443, 2222 and 8081 (as the internet would reach them). */
@@ -22,26 +23,6 @@ async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
-}
-
-/** Kills VMs left behind by test processes that died without tearing down. */
-function reapOrphans(runsDir: string): void {
-  if (!existsSync(runsDir)) return;
-  for (const name of readdirSync(runsDir)) {
-    const dir = join(runsDir, name);
-    const owner = Number(readFileSync(join(dir, 'owner'), 'utf8').trim() || 0);
-    if (owner && alive(owner)) continue;
-    const pidFile = join(dir, 'qemu.pid');
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      if (pid && alive(pid)) process.kill(pid, 'SIGKILL');
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 export class TestVps {
@@ -61,7 +42,7 @@ export class TestVps {
     mkdirSync(runsDir, { recursive: true });
     reapOrphans(runsDir);
     const dir = mkdtempSync(join(runsDir, 'vm-'));
-    writeFileSync(join(dir, 'owner'), String(process.pid));
+    writeFileSync(join(dir, 'owner'), ownerStamp());
     const ports: VpsPorts = { ssh: await freePort(), http: await freePort(), https: await freePort(), ssh2222: await freePort(), probe8081: await freePort() };
     const disk = join(dir, 'run.qcow2');
     await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', opts.disk ?? image.qcow2, '-F', 'qcow2', disk]);
@@ -123,7 +104,7 @@ export class TestVps {
   async waitForAgent(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!alive(this.pid)) throw new Error(`qemu exited; console: ${this.consoleTail()}`);
+      if (!this.running) throw new Error(`qemu exited; console: ${this.consoleTail()}`);
       if (await this.agent.ping()) return;
       await new Promise((res) => setTimeout(res, 1000));
     }
@@ -134,7 +115,7 @@ export class TestVps {
   async waitForSsh(timeoutMs: number, port = this.ports.ssh): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!alive(this.pid)) throw new Error(`qemu exited; console: ${this.consoleTail()}`);
+      if (!this.running) throw new Error(`qemu exited; console: ${this.consoleTail()}`);
       if (await this.canLogin('root', this.image.rootKey, port)) return;
       await new Promise((res) => setTimeout(res, 1000));
     }
@@ -187,8 +168,8 @@ pkill -f 'sshd: [^ ]+@' || true`);
   async powerOff(): Promise<void> {
     await this.agent.exec('sync; (sleep 1; systemctl poweroff) >/dev/null 2>&1 &', 30_000).catch(() => undefined);
     const deadline = Date.now() + 90_000;
-    while (alive(this.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    if (alive(this.pid)) this.killSync();
+    while (this.running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    if (this.running) this.killSync();
   }
 
   /** The VM's own disk (an overlay), e.g. to keep it as a prepared image. */
@@ -197,12 +178,15 @@ pkill -f 'sshd: [^ ]+@' || true`);
   async stop(): Promise<void> {
     this.killSync();
     const deadline = Date.now() + 10_000;
-    while (alive(this.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (this.running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** Whether this VM's qemu still runs (checked by command line: its pid may since name another process). */
+  get running(): boolean { return isRunQemu(this.pid, this.dir); }
+
   private killSync(): void {
-    if (!alive(this.pid)) return;
+    if (!this.running) return;
     try { process.kill(this.pid, 'SIGCONT'); } catch { /* already gone */ }
     try { process.kill(this.pid, 'SIGKILL'); } catch { /* already gone */ }
   }
