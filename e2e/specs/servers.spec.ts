@@ -107,8 +107,10 @@ test('adds a server with a passphrase-protected key, refusing a wrong passphrase
 test('imports a host from ~/.ssh/config and connects to it', async ({ launchSkiff, vps }) => {
   const key = makeKey();
   await authorize(vps, key.pub);
-  const config = ['Host *', '  ServerAliveInterval 30', '', 'Host staging-box', `  HostName ${vps.host}`, `  Port ${vps.ports.ssh}`, '  User root', `  IdentityFile ${key.path}`, ''].join('\n');
-  const { page } = await launchSkiff({ homeFiles: { '.ssh/config': config } });
+  // The host lives in an included file, as many people keep theirs.
+  const config = ['Include config.d/*', '', 'Host *', '  ServerAliveInterval 30', ''].join('\n');
+  const staging = ['Host staging-box', `  HostName ${vps.host}`, `  Port ${vps.ports.ssh}`, '  User root', `  IdentityFile ${key.path}`, ''].join('\n');
+  const { page } = await launchSkiff({ homeFiles: { '.ssh/config': config, '.ssh/config.d/staging': staging } });
 
   await page.getByRole('button', { name: 'Import from SSH config' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Import from SSH config' });

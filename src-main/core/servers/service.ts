@@ -2,7 +2,6 @@
 // import from ssh_config. Secrets go to the vault before anything is saved, so a failing keychain
 // loses nothing and leaves no half-saved server.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { UpdateServerInput } from '../../../src-shared/contract';
@@ -21,6 +20,7 @@ import { allSecretAccounts, CredentialLoader, resolveAuthInput, type ResolvedAut
 import { FACTS_SCRIPT, parseFacts } from './facts';
 import { replacePasswordWithKey } from './firstContact';
 import { parseSshConfig } from './sshConfig';
+import { readSshConfigText } from './sshConfigIncludes';
 
 type AddInput = ReturnType<typeof addServerInput.parse>;
 type UpdateInput = Omit<UpdateServerInput, 'port'> & { port?: number };
@@ -226,8 +226,9 @@ export class ServerService {
     const p = file ?? path.join(os.homedir(), '.ssh', 'config');
     let text: string;
     try {
-      text = await readFile(p, 'utf8');
+      text = await readSshConfigText(p, os.homedir());
     } catch (e) {
+      if (e instanceof SkiffError) throw e;
       throw new SkiffError('SSH_CONFIG_UNREADABLE', { message: `${p} could not be read.`, detail: (e as Error).message });
     }
     return {
