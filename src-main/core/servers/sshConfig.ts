@@ -12,10 +12,14 @@ export interface ParsedSshHost {
   identityFile?: string;
 }
 
+/** `~` and `~/…` as the home folder, the way ssh reads paths in its config. */
+export function expandTilde(p: string, home: string): string {
+  return p === '~' || p.startsWith('~/') ? path.join(home, p.slice(1)) : p;
+}
+
+/** IdentityFile also takes the %d token (the home folder). */
 function expandHome(p: string, home: string): string {
-  if (p === '~') return home;
-  if (p.startsWith('~/')) return path.join(home, p.slice(2));
-  return p.replace(/%d/g, home);
+  return expandTilde(p, home).replace(/%d/g, home);
 }
 
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);

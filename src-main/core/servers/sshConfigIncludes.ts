@@ -5,6 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SkiffError } from '../../../src-shared/errors';
+import { expandTilde } from './sshConfig';
 
 const MAX_DEPTH = 16;
 const INCLUDE = /^\s*include(?:\s*=\s*|\s+)(.+?)\s*$/i;
@@ -49,8 +50,8 @@ async function expandGlob(pattern: string): Promise<string[]> {
 }
 
 function resolveIncludePath(p: string, home: string): string {
-  if (p === '~' || p.startsWith('~/')) return path.join(home, p.slice(1));
-  return path.isAbsolute(p) ? p : path.join(home, '.ssh', p);
+  const expanded = expandTilde(p, home);
+  return path.isAbsolute(expanded) ? expanded : path.join(home, '.ssh', expanded);
 }
 
 async function inline(file: string, home: string, depth: number): Promise<string> {
