@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { App, AppInfo, ConnectionStatus, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
 import type { SkiffErrorPayload } from './errors';
+import { deployUserProblem } from './names';
 
 /** Phantom marker for an output type (outputs come from trusted main; only inputs are parsed). */
 const out = <T>() => undefined as unknown as T;
@@ -77,8 +78,11 @@ const appFields = {
   keepReleases: z.coerce.number().int().min(1).max(50).default(5),
   binary: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'Binary must be a file name').default('pocketbase'),
   env: z.array(z.object({ key: envKey, value: envValue.optional(), secret: z.boolean().default(false) })).max(200).default([]),
-  superuserEmail: z.union([z.literal(''), z.email('Superuser email must be an email address')]).optional(),
-  superuserPassword: z.string().min(8, 'The superuser password needs at least 8 characters').max(256).optional(),
+  // Passed to PocketBase's CLI after "--", and still refused when they start with "-" (read as a flag by older tools).
+  superuserEmail: z.union([z.literal(''), z.email('Superuser email must be an email address').refine((e) => !e.startsWith('-'), 'The superuser email cannot start with "-"')]).optional(),
+  superuserPassword: z.string().min(8, 'The superuser password needs at least 8 characters').max(256)
+    .refine((p) => !p.startsWith('-'), 'The superuser password cannot start with "-"')
+    .refine((p) => !/[\n\r\0]/.test(p), 'The superuser password cannot contain line breaks').optional(),
 };
 export const createAppInput = z.object({ serverId: id, ...appFields });
 export const updateAppInput = z.object({
@@ -87,7 +91,7 @@ export const updateAppInput = z.object({
 }) as unknown as z.ZodObject<{ id: typeof id } & { [K in keyof typeof appFields]: z.ZodOptional<(typeof appFields)[K]> }>;
 
 export const contract = {
-  'app.info': { input: z.object({}), output: out<AppInfo>() },
+  'host.info': { input: z.object({}), output: out<AppInfo>() },
   'servers.list': { input: z.object({}), output: out<Server[]>() },
   'servers.get': { input: z.object({ id }), output: out<Server>() },
   'servers.add': { input: addServerInput, output: out<Server>() },
@@ -110,7 +114,9 @@ export const contract = {
     output: out<{ imported: Server[]; skipped: { alias: string; reason: string }[] }>(),
   },
   /** Creates the app user, installs packages, turns on security updates (a job). */
-  'servers.setup': { input: z.object({ id, appUser: loginUser.refine((u) => u !== 'root', 'The app user cannot be root').default('skiff') }), output: out<Job>() },
+  'servers.setup': { input: z.object({ id, appUser: z.string().trim().default('skiff').superRefine((u, ctx) => { const why = deployUserProblem(u); if (why) ctx.addIssue({ code: 'custom', message: why }); }) }), output: out<Job>() },
+  /** Moves a server set up by an older Skiff to per-app service users (one restart per app). */
+  'servers.migrate': { input: z.object({ id }), output: out<Job>() },
   /** Exactly what hardening would change: file diffs and firewall rules. Changes nothing. */
   'servers.hardenPreview': { input: z.object({ id }), output: out<HardeningPreview>() },
   'servers.harden': { input: z.object({ id }), output: out<Job>() },
@@ -132,6 +138,8 @@ export const contract = {
   'apps.delete': { input: z.object({ id, confirmName: z.string().max(100), keepBackup: z.boolean().default(true) }), output: out<Job>() },
   /** Reads the releases back from the server's manifest. */
   'apps.refresh': { input: z.object({ id }), output: out<App>() },
+  /** Kamal's `lock release`: breaks the app's lock, whoever holds it (the UI says what it risks). */
+  'apps.breakLock': { input: z.object({ id }), output: out<{ broke: boolean; holder?: string }>() },
   'versions.list': { input: z.object({}), output: out<Version[]>() },
   /** Adds a zip from a local path (Electron: the dropped file's path; browser host: the staged upload). */
   'versions.add': { input: z.object({ path: z.string().min(1).max(4096), fileName: z.string().max(255).optional(), notes: z.string().max(2000).optional(), binary: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional() }), output: out<Version>() },

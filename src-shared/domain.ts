@@ -4,8 +4,8 @@
 export type ServerAuth =
   /** A private key imported from a file (its text is in the keychain; the path is only a label). */
   | { kind: 'keyFile'; keyPath?: string; hasPassphrase: boolean; publicKey: string }
-  /** Whatever keys the user's ssh-agent offers. */
-  | { kind: 'agent' }
+  /** The user's ssh-agent; after the first login only the key that worked is offered (fail2ban counts every refused one). */
+  | { kind: 'agent'; /** Base64 blob of the agent key that worked (set after the first login). */ pinnedKey?: string }
   /** An ed25519 key Skiff generated; the public half is shown so the user can authorize it. */
   | { kind: 'generated'; publicKey: string }
   /** A password, for first contact only: Skiff installs a generated key and forgets the password. */
@@ -88,7 +88,7 @@ export interface AppInfo {
 
 // ---- Jobs: every long operation (setup, harden, audit, deploy…) is a job made of named steps ----
 
-export type JobKind = 'setup' | 'harden' | 'audit' | 'deploy' | 'rollback' | 'app-delete';
+export type JobKind = 'setup' | 'harden' | 'audit' | 'migrate' | 'deploy' | 'rollback' | 'app-delete' | 'reconcile';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'rolled-back';
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'skipped' | 'failed' | 'cancelled';
 
@@ -129,15 +129,23 @@ export type JobEvent =
 // ---- Server state that setup, hardening and audit maintain ----
 
 export interface ServerSetupState {
+  /** The deploy user (the login user after setup); named appUser by the first release. */
   appUser: string;
-  /** Who Skiff logged in as before switching to the app user. */
+  /** Who Skiff logged in as before switching to the deploy user. */
   adminUser: string;
   at: string;
+  /**
+   * The server layout Skiff set up: 2 = each app on a service user of its own, a helper that checks
+   * signatures. Absent on servers set up by the first release (apps ran as the login user).
+   */
+  layout?: number;
 }
 
 export interface ServerHardeningState {
   sshPort: number;
   at: string;
+  /** This desktop's address as the server saw it when hardening (what its fail2ban would ban). */
+  clientIp?: string;
 }
 
 export type AuditStatus = 'pass' | 'warn' | 'fail' | 'info';

@@ -9,7 +9,9 @@ import { AppService } from './apps/service';
 import { VersionLibrary } from './versions/library';
 import { ServerService } from './servers/service';
 import { ConnectionPool } from './ssh/pool';
-import { openSettingsFile } from './store/settingsFile';
+import { prepareDataDir } from './store/dataDir';
+import { installationId, openSettingsFile } from './store/settingsFile';
+import os from 'node:os';
 import { ServerStore } from './store/serverStore';
 import { KeyringVault } from './vault/keyring';
 import type { Vault } from './vault/vault';
@@ -21,6 +23,8 @@ export interface CoreOptions {
   keychainService?: string;
   vault?: Vault;
   readyTimeoutMs?: number;
+  /** Start reconcile jobs for jobs cut off last time (default true). */
+  reconcileInterrupted?: boolean;
 }
 
 export interface SkiffCore {
@@ -37,9 +41,12 @@ export interface SkiffCore {
 }
 
 export function createCore(opts: CoreOptions): SkiffCore {
+  // Before anything writes there: the folder and what Skiff keeps in it are private to the user.
+  prepareDataDir(opts.dataDir);
   const events = new EventHub();
   const vault = opts.vault ?? new KeyringVault(opts.keychainService ?? process.env.SKIFF_KEYCHAIN_SERVICE ?? 'Skiff');
-  const store = new ServerStore(openSettingsFile(opts.dataDir));
+  const settings = openSettingsFile(opts.dataDir);
+  const store = new ServerStore(settings);
   let servers: ServerService | undefined;
   const pool = new ConnectionPool(
     (id) => servers!.connectOptions(id),
@@ -53,6 +60,9 @@ export function createCore(opts: CoreOptions): SkiffCore {
   const runner = new JobRunner(jobStore, opts.dataDir, (e) => events.emit('job.event', e));
   const apps = new AppService(new AppStore(opts.dataDir), vault, servers, pool, (appId) => events.emit('apps.changed', { appId }));
   const versions = new VersionLibrary(opts.dataDir);
-  const ops = new Operations({ servers, pool, runner, apps, versions });
+  const installation = { id: installationId(settings), who: `${os.userInfo().username}@${os.hostname()}` };
+  const ops = new Operations({ servers, pool, runner, apps, versions, vault, installation });
+  // Jobs cut off when Skiff last stopped: read their apps back and finish what they owed.
+  if (opts.reconcileInterrupted !== false) ops.reconcileInterrupted();
   return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, apps, versions, dataDir: opts.dataDir, close: () => pool.closeAll() };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { SkiffCore } from '../core/skiffCore';
 import type { Handlers } from './index';
 
-type AppMethods = 'apps.list' | 'apps.get' | 'apps.create' | 'apps.update' | 'apps.deploy' | 'apps.rollback' | 'apps.delete' | 'apps.refresh';
+type AppMethods = 'apps.list' | 'apps.get' | 'apps.create' | 'apps.update' | 'apps.deploy' | 'apps.rollback' | 'apps.delete' | 'apps.refresh' | 'apps.breakLock';
 
 export function appHandlers({ apps, ops, dataDir }: SkiffCore): Pick<Handlers, AppMethods> {
   return {
@@ -15,5 +15,6 @@ export function appHandlers({ apps, ops, dataDir }: SkiffCore): Pick<Handlers, A
     'apps.rollback': async ({ id, releaseId, restoreData }) => ops.rollback(id, releaseId, restoreData),
     'apps.delete': async ({ id, confirmName, keepBackup }) => ops.deleteApp(id, confirmName, keepBackup, path.join(dataDir, 'backups')),
     'apps.refresh': ({ id }) => ops.refreshApp(id),
+    'apps.breakLock': ({ id }) => ops.breakLock(id),
   };
 }

@@ -3,18 +3,19 @@
 import { contract, isMethod, type InvokeResult, type Method, type OutputOf, type ParsedInputOf } from '../../src-shared/contract';
 import { SkiffError } from '../../src-shared/errors';
 import type { SkiffCore } from '../core/skiffCore';
-import { appInfoHandlers } from './app';
+import { hostHandlers } from './host';
 import { serverHandlers } from './servers';
 import { jobHandlers } from './jobs';
 import { appHandlers } from './apps';
 import { versionHandlers } from './versions';
+import { sshConfigHandlers } from './sshConfig';
 
 export type Handlers = { [M in Method]: (input: ParsedInputOf<M>) => Promise<OutputOf<M>> };
 
 export interface HostInfo { host: 'electron' | 'browser'; version: string }
 
 export function createHandlers(core: SkiffCore, host: HostInfo): Handlers {
-  return { ...appInfoHandlers(core, host), ...serverHandlers(core), ...jobHandlers(core), ...appHandlers(core), ...versionHandlers(core) };
+  return { ...hostHandlers(core, host), ...serverHandlers(core), ...sshConfigHandlers(core), ...jobHandlers(core), ...appHandlers(core), ...versionHandlers(core) };
 }
 
 /** Validates a raw request against the contract, runs its handler, and wraps the outcome. */

@@ -1,13 +1,13 @@
-// servers.* and sshConfig.* : thin adapters from contract inputs to ServerService.
+// servers.* : thin adapters from contract inputs to ServerService and the server jobs.
 import type { SkiffCore } from '../core/skiffCore';
 import type { Handlers } from './index';
 
 type ServerMethods =
   | 'servers.list' | 'servers.get' | 'servers.add' | 'servers.update' | 'servers.remove'
   | 'servers.scanHostKey' | 'servers.trustHostKey' | 'servers.testConnection' | 'servers.publicKey'
-  | 'sshConfig.read' | 'sshConfig.import';
+  | 'servers.setup' | 'servers.hardenPreview' | 'servers.harden' | 'servers.audit' | 'servers.migrate';
 
-export function serverHandlers({ servers }: SkiffCore): Pick<Handlers, ServerMethods> {
+export function serverHandlers({ servers, ops }: SkiffCore): Pick<Handlers, ServerMethods> {
   return {
     'servers.list': async () => servers.list(),
     'servers.get': async ({ id }) => servers.get(id),
@@ -18,7 +18,10 @@ export function serverHandlers({ servers }: SkiffCore): Pick<Handlers, ServerMet
     'servers.trustHostKey': ({ id, fingerprint, replace }) => servers.trustHostKey(id, fingerprint, replace),
     'servers.testConnection': ({ id }) => servers.testConnection(id),
     'servers.publicKey': async ({ id }) => ({ publicKey: servers.publicKey(id) }),
-    'sshConfig.read': ({ path }) => servers.readSshConfig(path),
-    'sshConfig.import': ({ path, aliases }) => servers.importSshConfig(path, aliases),
+    'servers.setup': async ({ id, appUser }) => { servers.get(id); return ops.setup(id, appUser); },
+    'servers.hardenPreview': ({ id }) => ops.hardenPreview(id),
+    'servers.harden': async ({ id }) => ops.harden(id),
+    'servers.audit': async ({ id }) => { servers.get(id); return ops.audit(id); },
+    'servers.migrate': async ({ id }) => ops.migrate(id),
   };
 }

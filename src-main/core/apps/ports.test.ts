@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SkiffError } from '../../../src-shared/errors';
 import { allocatePort, checkPort, parseListeningPorts, PORT_RANGE } from './ports';
-import { renderEnvFile } from './service';
+import { renderEnvFile } from '../remote/templates/envFile';
 
 describe('ports', () => {
   it('reads listening ports from ss -ltnH', () => {

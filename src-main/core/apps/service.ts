@@ -9,6 +9,7 @@ import type { ConnectionPool } from '../ssh/pool';
 import type { Vault } from '../vault/vault';
 import type { AppStore } from './appStore';
 import { allocatePort, checkPort, parseListeningPorts } from './ports';
+import { renderEnvFile } from '../remote/templates/envFile';
 
 export interface AppInput {
   serverId: string;
@@ -28,10 +29,6 @@ export const appSecret = {
   superuserPassword: (appId: string) => `app/${appId}/superuser-password`,
 };
 
-/** systemd EnvironmentFile syntax: KEY="value" with \ and " escaped (values cannot hold newlines). */
-export function renderEnvFile(vars: { key: string; value: string }[]): string {
-  return vars.map((v) => `${v.key}="${v.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join('\n') + (vars.length ? '\n' : '');
-}
 
 export class AppService {
   constructor(
@@ -48,6 +45,10 @@ export class AppService {
 
   get(id: string): App {
     return this.store.get(id);
+  }
+
+  exists(id: string): boolean {
+    return this.store.list().some((a) => a.id === id);
   }
 
   async listeningPorts(serverId: string): Promise<number[]> {

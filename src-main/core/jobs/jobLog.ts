@@ -1,8 +1,9 @@
 // A job's full log: appended to a file (so it reopens after the app restarts) and streamed to the
 // renderer, both in batches of at most one per frame (~16 ms) however chatty the remote command
 // is: tens of thousands of lines neither flood the window nor cost a disk write each.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, privateFile } from '../store/dataDir';
 
 export const FLUSH_MS = 16;
 
@@ -16,7 +17,7 @@ export class JobLog {
     readonly file: string,
     private readonly emit: (offset: number, data: string) => void,
   ) {
-    mkdirSync(path.dirname(file), { recursive: true });
+    ensurePrivateDir(path.dirname(file));
     if (existsSync(file)) this.length = readFileSync(file, 'utf8').length;
   }
 
@@ -35,7 +36,7 @@ export class JobLog {
     const data = this.pending;
     this.pending = '';
     // On disk before it is announced: a reader fetching the file after an event never misses it.
-    appendFileSync(this.file, data);
+    appendFileSync(this.file, data, privateFile); // the mode applies when the file is created
     this.emit(this.pendingOffset, data);
   }
 }

@@ -1,6 +1,7 @@
 // Job history (metadata; the logs are files beside it), kept across restarts.
 import Conf from 'conf';
 import type { Job } from '../../../src-shared/domain';
+import { PRIVATE_FILE_MODE } from '../store/dataDir';
 import { RecordList } from '../store/recordList';
 
 const KEEP = 500;
@@ -9,7 +10,7 @@ export class JobStore {
   private readonly records: RecordList<Job, 'jobs'>;
 
   constructor(dataDir: string) {
-    const file = new Conf<{ jobs: Job[] }>({ cwd: dataDir, configName: 'history', projectName: 'skiff', defaults: { jobs: [] }, clearInvalidConfig: false });
+    const file = new Conf<{ jobs: Job[] }>({ cwd: dataDir, configName: 'history', projectName: 'skiff', defaults: { jobs: [] }, clearInvalidConfig: false, configFileMode: PRIVATE_FILE_MODE });
     this.records = new RecordList(file, 'jobs', 'That job is not in the history.');
   }
 

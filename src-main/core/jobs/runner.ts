@@ -64,13 +64,20 @@ export class JobRunner {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly cancels = new Set<string>();
   private readonly finished = new Map<string, Promise<Job>>();
+  /** Jobs that were running when Skiff last stopped (marked interrupted at this start). */
+  readonly interruptedAtStart: Job[];
 
   constructor(
     private readonly store: JobStore,
     private readonly dataDir: string,
     private readonly emit: (e: JobEvent) => void,
   ) {
-    store.markInterrupted();
+    this.interruptedAtStart = store.markInterrupted();
+  }
+
+  /** Whether the job is queued or running in this process. */
+  isActive(jobId: string): boolean {
+    return this.finished.has(jobId);
   }
 
   /** Queues the job behind any other job on the same server; returns it at once (status queued). */

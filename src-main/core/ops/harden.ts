@@ -8,13 +8,18 @@ import type { NodeSSH } from 'node-ssh';
 import type { HardeningPreview } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import type { JobDefinition, StepContext } from '../jobs/runner';
-import { shellQuote } from '../remote/quote';
 import { unifiedDiff } from '../remote/diff';
-import { PATHS, SSHD_EXPECTED, firewallRules, renderFail2banJail, renderSshdDropIn } from '../remote/templates/hardening';
+import { PATHS } from '../remote/paths';
+import { FILTER, renderFail2banJail } from '../remote/templates/fail2ban';
+import { SSHD_DROP_IN, SSHD_EXPECTED, firewallRules } from '../remote/templates/sshd';
+import { HARDENING_FILES_SCRIPT } from '../remote/scripts/serverScripts';
+import { helperCall } from '../remote/helper/verbs';
+import { splitSections } from './audit/evaluate';
 import { runScript } from '../ssh/exec';
 import type { OpsDeps } from './deps';
+import type { ShellText } from '../remote/quote';
 import { helper, probeAccess, type Access } from './privilege';
-import { ROOT_HELPER } from '../remote/templates/rootHelper';
+import { ROOT_HELPER } from '../remote/helper/build';
 
 /** Seconds before the server restores the old sshd config by itself if Skiff does not confirm. */
 export const REVERT_AFTER_S = 120;
@@ -30,8 +35,8 @@ async function proveFreshLogin(deps: OpsDeps, ctx: StepContext, serverId: string
   let fresh: NodeSSH | undefined;
   try {
     fresh = await deps.servers.connectAs(serverId, appUser);
-    const res = await runScript(fresh, `sudo -n ${PATHS.rootHelper} version`, {});
-    if (res.code !== 0) throw new Error(`sudo -n ${PATHS.rootHelper} failed: ${res.stderr.trim()}`);
+    const res = await runScript(fresh, helperCall('version', []).text, {});
+    if (res.code !== 0) throw new Error(`sudo -n ${PATHS.rootHelper} version failed: ${res.stderr.trim()}`);
     ctx.log(`fresh key login as ${appUser} ${when}: OK`);
   } catch (e) {
     const detail = e instanceof SkiffError ? `${e.message} ${e.detail ?? ''}` : e instanceof Error ? e.message : String(e);
@@ -58,17 +63,22 @@ function firewallInPlace(status: string, sshPort: number): boolean {
 
 /** What hardening would touch, as it is now (read-only, three channels at once). */
 async function readState(ssh: NodeSSH, access: Access) {
-  const [sshd, jail, ufw] = await Promise.all([
-    runScript(ssh, helper(access, 'config-show', 'sshd')),
-    runScript(ssh, helper(access, 'config-show', 'fail2ban')),
-    runScript(ssh, `${helper(access, 'ufw-status')} 2>&1 || true`),
+  const [sshd, files, ufw] = await Promise.all([
+    runScript(ssh, helper(access, 'sshd-show').text),
+    runScript(ssh, HARDENING_FILES_SCRIPT.text),
+    runScript(ssh, helper(access, 'ufw-status').text + ' 2>&1 || true'),
   ]);
-  return { sshd: sshd.stdout, jail: jail.stdout, ufw: ufw.stdout };
+  const f = splitSections(files.stdout);
+  return { sshd: sshd.stdout, jail: withNewline(f.get('jail')), filter: withNewline(f.get('filter')), ufw: ufw.stdout };
+}
+
+function withNewline(s: string | undefined): string {
+  return s ? `${s}\n` : '';
 }
 
 /** `sshd -T` must report every setting the drop-in enforces; logs each one. */
 async function verifyEffective(ctx: StepContext, ssh: NodeSSH, access: Access, logEach: boolean): Promise<void> {
-  const eff = parseEffective((await ctx.exec(ssh, helper(access, 'sshd-effective'), { quiet: true })).stdout);
+  const eff = parseEffective((await ctx.exec(ssh, helper(access, 'sshd-effective').text, { quiet: true })).stdout);
   const off = Object.entries(SSHD_EXPECTED).filter(([k, v]) => eff.get(k) !== v);
   if (logEach) for (const [k, v] of Object.entries(SSHD_EXPECTED)) ctx.log(`${k} ${eff.get(k)}${eff.get(k) === v ? '' : `  ← want ${v}`}`);
   if (off.length) throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
@@ -80,8 +90,9 @@ export async function hardeningPreview(deps: OpsDeps, serverId: string): Promise
   const access = await probeAccess(ssh);
   const state = await readState(ssh, access);
   const files = [
-    { path: PATHS.sshdDropIn, before: state.sshd, after: renderSshdDropIn() },
+    { path: PATHS.sshdDropIn, before: state.sshd, after: SSHD_DROP_IN },
     { path: PATHS.fail2banJail, before: state.jail, after: renderFail2banJail(access.sshPort) },
+    { path: PATHS.fail2banFilter, before: state.filter, after: FILTER },
   ];
   const inPlace = firewallInPlace(state.ufw, access.sshPort);
   return {
@@ -96,12 +107,12 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
   const appUser = requireSetUp(deps, serverId);
   let ssh: NodeSSH;
   let access: Access;
-  let state: { sshd: string; jail: string; ufw: string };
+  let state: Awaited<ReturnType<typeof readState>>;
   let sshdChanged = false;
   let sshdWritten = false;
   let sshdReloaded = false;
   let ufwWasActive = true;
-  const dropIn = renderSshdDropIn();
+  const dropIn = SSHD_DROP_IN;
 
   return {
     kind: 'harden',
@@ -134,16 +145,16 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
         title: `Arm the safety revert (old sshd config returns in ${REVERT_AFTER_S} s unless confirmed)`,
         run: async (ctx) => {
           if (!sshdChanged) return { skipped: true, note: 'sshd config already in place' };
-          await ctx.exec(ssh, helper(access, 'revert-arm', REVERT_AFTER_S));
+          await ctx.exec(ssh, helper(access, 'revert-arm', REVERT_AFTER_S).text);
         },
       },
       {
         title: `Write ${PATHS.sshdDropIn} and check it (sshd -t)`,
         run: async (ctx) => {
           if (!sshdChanged) return { skipped: true, note: 'already in place' };
-          await ctx.exec(ssh, `printf '%s' ${shellQuote(dropIn)} | ${helper(access, 'config-write', 'sshd')}`);
+          await ctx.exec(ssh, helper(access, 'sshd-apply').text);
           sshdWritten = true;
-          const test = await ctx.exec(ssh, `${helper(access, 'sshd-test')} 2>&1`, { check: false });
+          const test = await ctx.exec(ssh, helper(access, 'sshd-test').text + ' 2>&1', { check: false });
           if (test.code !== 0) throw new SkiffError('SSHD_CONFIG_INVALID', { detail: test.stdout.trim().slice(-500) });
         },
       },
@@ -155,7 +166,7 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
             return { skipped: true, note: 'already effective' };
           }
           sshdReloaded = true;
-          await ctx.exec(ssh, helper(access, 'ssh-reload'));
+          await ctx.exec(ssh, helper(access, 'ssh-reload').text);
           await verifyEffective(ctx, ssh, access, true);
         },
       },
@@ -164,25 +175,23 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
         run: async (ctx) => {
           if (!sshdChanged) return { skipped: true, note: 'nothing changed' };
           await proveFreshLogin(deps, ctx, serverId, appUser, 'after the sshd reload');
-          await ctx.exec(ssh, helper(access, 'revert-disarm'));
+          await ctx.exec(ssh, helper(access, 'revert-disarm').text);
         },
       },
       {
         title: 'Firewall (ufw): deny incoming; allow the SSH port, 80/tcp, 443/tcp',
         run: async (ctx) => {
           if (firewallInPlace(state.ufw, access.sshPort)) return { skipped: true, note: 'already in place' };
-          await ctx.exec(ssh, helper(access, 'ufw-apply', access.sshPort));
+          await ctx.exec(ssh, helper(access, 'ufw-apply', access.sshPort).text);
           await proveFreshLogin(deps, ctx, serverId, appUser, 'with the firewall on');
         },
       },
       {
-        title: 'fail2ban: watch SSH logins (sshd jail, systemd backend)',
+        title: 'fail2ban: watch SSH logins (one refused login counts once)',
         run: async (ctx) => {
-          const jail = renderFail2banJail(access.sshPort);
-          const running = await ctx.exec(ssh, `${helper(access, 'fail2ban-status')} >/dev/null 2>&1`, { quiet: true, check: false });
-          if (state.jail === jail && running.code === 0) return { skipped: true, note: 'already watching' };
-          await ctx.exec(ssh, `printf '%s' ${shellQuote(jail)} | ${helper(access, 'config-write', 'fail2ban')}`);
-          await ctx.exec(ssh, helper(access, 'fail2ban-restart'));
+          const running = await ctx.exec(ssh, helper(access, 'fail2ban-status').text + ' >/dev/null 2>&1', { quiet: true, check: false });
+          if (state.jail === renderFail2banJail(access.sshPort) && state.filter === FILTER && running.code === 0) return { skipped: true, note: 'already watching' };
+          await ctx.exec(ssh, helper(access, 'fail2ban-apply', access.sshPort).text);
         },
       },
     ],
@@ -192,11 +201,11 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
         if (!access) return;
         // Each action on its own: one failing must not keep the next from running. A running sshd
         // that was never reloaded still has the old config, so restoring the file is enough.
-        const attempt = async (what: string, script: string) => {
-          const r = await ctx.exec(ssh, script, { check: false }).catch((e: Error) => ({ code: -1, stderr: e.message }));
+        const attempt = async (what: string, script: ShellText) => {
+          const r = await ctx.exec(ssh, script.text, { check: false }).catch((e: Error) => ({ code: -1, stderr: e.message }));
           if (r.code !== 0) ctx.warn(`${what} failed (the server's revert timer will still restore sshd): ${r.stderr.trim().slice(-300)}`);
         };
-        if (sshdWritten) await attempt('restoring the sshd drop-in', helper(access, 'config-restore', 'sshd'));
+        if (sshdWritten) await attempt('restoring the sshd drop-in', helper(access, 'sshd-restore'));
         if (sshdReloaded) await attempt('reloading sshd', helper(access, 'ssh-reload'));
         if (sshdChanged) await attempt('disarming the revert timer', helper(access, 'revert-disarm'));
         if (!ufwWasActive) await attempt('turning the firewall back off', helper(access, 'ufw-disable'));
@@ -204,7 +213,7 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
       },
     },
     onSucceeded: async () => {
-      await deps.servers.patch(serverId, (s) => ({ ...s, hardening: { sshPort: access.sshPort, at: new Date().toISOString() } }));
+      await deps.servers.patch(serverId, (s) => ({ ...s, hardening: { sshPort: access.sshPort, at: new Date().toISOString(), ...(access.clientIp ? { clientIp: access.clientIp } : {}) } }));
     },
   };
 }

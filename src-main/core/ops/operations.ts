@@ -1,20 +1,24 @@
-// Server operations as the UI starts them: each returns the queued job at once; the live log
-// and the outcome arrive as job events.
-import type { HardeningPreview, Job } from '../../../src-shared/domain';
+// Server and app operations as the UI starts them: each returns the queued job at once; the live
+// log and the outcome arrive as job events.
+import type { App, HardeningPreview, Job } from '../../../src-shared/domain';
+import { SkiffError } from '../../../src-shared/errors';
+import { kvOne, parseKv, readManifest } from '../remote/readBack';
+import { appPaths } from '../remote/paths';
+import { breakLockScript } from '../remote/scripts/appScripts';
+import { sh } from '../remote/quote';
+import { runScript } from '../ssh/exec';
 import { auditJob } from './audit/auditJob';
 import type { OpsDeps } from './deps';
-import { hardenJob, hardeningPreview } from './harden';
-import { setupJob } from './setup';
-import { deployJob } from './deploy';
-import { rollbackJob } from './rollback';
 import { deleteAppJob } from './deleteApp';
-import { parseKv } from '../remote/scripts/release';
-import { sh } from '../remote/quote';
-import { appPaths } from '../remote/templates/app';
-import { runScript } from '../ssh/exec';
-import { parseManifest, toReleaseInfo } from './deploy';
-import type { App } from '../../../src-shared/domain';
-import { SkiffError } from '../../../src-shared/errors';
+import { deployJob } from './deploy';
+import { hardenJob, hardeningPreview } from './harden';
+import { migrateServerJob } from './migrate';
+import { reconcileJob } from './reconcile';
+import { toReleaseInfo } from './releases';
+import { rollbackJob } from './rollback';
+import { setupJob } from './setup';
+
+const APP_JOBS = new Set(['deploy', 'rollback', 'app-delete', 'reconcile']);
 
 export class Operations {
   constructor(private readonly deps: OpsDeps) {}
@@ -35,8 +39,17 @@ export class Operations {
     return this.deps.runner.start(auditJob(this.deps, serverId).def);
   }
 
+  /** Moves a server set up by an older Skiff to per-app service users (one restart per app). */
+  migrate(serverId: string): Job {
+    return this.deps.runner.start(migrateServerJob(this.deps, serverId));
+  }
+
   deploy(appId: string, sha256: string): Job {
     return this.deps.runner.start(deployJob(this.deps, appId, this.deps.versions.get(sha256)));
+  }
+
+  rollback(appId: string, releaseId: string, restoreData: boolean): Job {
+    return this.deps.runner.start(rollbackJob(this.deps, appId, releaseId, restoreData));
   }
 
   /** Typed confirmation: the app's name. */
@@ -46,15 +59,31 @@ export class Operations {
     return this.deps.runner.start(deleteAppJob(this.deps, appId, keepBackup, backupDir));
   }
 
-  /** Reads the app's manifest back from the server (e.g. after Skiff was closed mid-deploy). */
+  /**
+   * For each app whose job was cut off when Skiff last stopped: read it back, finish what that job
+   * owed, record what serves, release its lock. Returns the reconcile jobs started.
+   */
+  reconcileInterrupted(): Job[] {
+    const latest = new Map<string, Job>();
+    for (const j of this.deps.runner.interruptedAtStart) {
+      if (j.appId && APP_JOBS.has(j.kind) && this.deps.apps.exists(j.appId)) latest.set(j.appId, j);
+    }
+    return [...latest.values()].map((j) => this.deps.runner.start(reconcileJob(this.deps, j)));
+  }
+
+  /** Reads the app's releases back from the server's manifest. */
   async refreshApp(appId: string): Promise<App> {
     const app = this.deps.apps.get(appId);
     const ssh = await this.deps.pool.get(app.serverId);
     const out = parseKv((await runScript(ssh, sh`echo "manifest=$(base64 -w0 ${appPaths(app.name).manifest} 2>/dev/null || true)"`.text, { check: true })).stdout);
-    return this.deps.apps.recordReleases(appId, toReleaseInfo(parseManifest(out.get('manifest'), app.name)));
+    return this.deps.apps.recordReleases(appId, toReleaseInfo(readManifest(app.name, kvOne(out, 'manifest'))));
   }
 
-  rollback(appId: string, releaseId: string, restoreData: boolean): Job {
-    return this.deps.runner.start(rollbackJob(this.deps, appId, releaseId, restoreData));
+  /** Kamal's `lock release`: breaks the app's lock, whoever holds it. The UI says what it risks first. */
+  async breakLock(appId: string): Promise<{ broke: boolean; holder?: string }> {
+    const app = this.deps.apps.get(appId);
+    const ssh = await this.deps.pool.get(app.serverId);
+    const out = parseKv((await runScript(ssh, breakLockScript(app.name).text, { check: true })).stdout);
+    return { broke: kvOne(out, 'broke') === 'yes', holder: kvOne(out, 'lock_holder') };
   }
 }

@@ -1,9 +1,11 @@
-// Who Skiff is on the server and how it becomes root: directly (root), through sudo (first
-// contact as a sudo user), or through Skiff's root helper (the app user after setup).
+// Who Skiff is on the server and how it becomes root: directly (root), through sudo (first contact
+// as a sudo user), or through Skiff's root helper (the deploy user after setup).
 import type { NodeSSH } from 'node-ssh';
 import { SkiffError } from '../../../src-shared/errors';
-import { sh, raw, type ShellText } from '../remote/quote';
-import { PATHS } from '../remote/templates/hardening';
+import { helperCall, type HelperArgs, type Verb } from '../remote/helper/verbs';
+import type { ShellText } from '../remote/quote';
+import { kvOne, parseKv } from '../remote/readBack';
+import { PROBE_SCRIPT } from '../remote/scripts/serverScripts';
 import { runScript } from '../ssh/exec';
 
 export type Privilege = 'root' | 'sudo' | 'helper' | 'none';
@@ -13,44 +15,36 @@ export interface Access {
   privilege: Privilege;
   /** Version of the installed root helper, if any. */
   helperVersion?: string;
+  /** How many desktop keys may sign helper updates (0: none installed, an older server). */
+  signers: number;
   /** The port sshd accepted this connection on (server side; differs from ours behind NAT). */
   sshPort: number;
+  /** This desktop's address as the server sees it (what fail2ban would ban). */
+  clientIp: string;
   debian: boolean;
   arch: string;
 }
 
-const PROBE = `
-echo "user=$(id -un)"
-echo "uid=$(id -u)"
-if [ "$(id -u)" != 0 ] && sudo -n true 2>/dev/null; then echo sudo=yes; fi
-if [ -x ${PATHS.rootHelper} ]; then
-  if [ "$(id -u)" = 0 ]; then v=$(${PATHS.rootHelper} version 2>/dev/null || true); else v=$(sudo -n ${PATHS.rootHelper} version 2>/dev/null || true); fi
-  echo "helper=$v"
-fi
-echo "sshport=$(echo "$SSH_CONNECTION" | awk '{print $4}')"
-if [ -f /etc/debian_version ]; then echo debian=yes; fi
-echo "arch=$(uname -m)"
-`;
-
 export async function probeAccess(ssh: NodeSSH): Promise<Access> {
-  const out = (await runScript(ssh, PROBE, { check: true })).stdout;
-  const kv = new Map(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]));
-  const helper = kv.get('helper')?.replace(/^skiff-root /, '') || undefined;
-  const privilege: Privilege = kv.get('uid') === '0' ? 'root' : kv.get('sudo') === 'yes' ? 'sudo' : helper ? 'helper' : 'none';
+  const kv = parseKv((await runScript(ssh, PROBE_SCRIPT.text, { check: true })).stdout);
+  const get = (k: string) => kvOne(kv, k)?.trim();
+  const helper = get('helper')?.replace(/^skiff-root /, '') || undefined;
+  const privilege: Privilege = get('uid') === '0' ? 'root' : get('sudo') === 'yes' ? 'sudo' : helper ? 'helper' : 'none';
   return {
-    user: kv.get('user') ?? '?',
+    user: get('user') ?? '?',
     privilege,
-    helperVersion: helper,
-    sshPort: Number(kv.get('sshport')) || 22,
-    debian: kv.get('debian') === 'yes',
-    arch: kv.get('arch') ?? '?',
+    helperVersion: helper && /^[0-9a-f]{16}$/.test(helper) ? helper : helper ? 'unknown' : undefined,
+    signers: Number(get('signers')) || 0,
+    sshPort: Number(get('sshport')) || 22,
+    clientIp: /^[0-9a-fA-F.:]{2,45}$/.test(get('client') ?? '') ? get('client')! : '',
+    debian: get('debian') === 'yes',
+    arch: get('arch') ?? '?',
   };
 }
 
-/** `skiff-root <verb> <args…>`, through sudo unless already root. */
-export function helper(access: Access, verb: string, ...args: (string | number)[]): string {
-  const prefix: ShellText = access.privilege === 'root' ? raw('') : raw('sudo -n ');
-  return sh`${prefix}${raw(PATHS.rootHelper)} ${verb} ${args}`.text;
+/** A helper call through sudo, or directly when Skiff is root. */
+export function helper<V extends Verb>(access: Access, verb: V, ...args: HelperArgs<V>): ShellText {
+  return helperCall(verb, args, access.privilege === 'root' ? 'root' : 'sudo');
 }
 
 /** Options to run a bootstrap script as root (before the helper can do it). */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { argv, raw, sh, shellQuote } from './quote';
+import { argv, sh, shellQuote, ShellText } from './quote';
 
 /** What bash really receives: each argument printed between NUL separators. */
 function bashWords(commandLine: string): string[] {
@@ -33,12 +33,16 @@ describe('shellQuote', () => {
 });
 
 describe('sh template', () => {
-  it('quotes every interpolated value and keeps literal parts and raw text as written', () => {
+  it('quotes every interpolated value and keeps literal parts as written', () => {
     const name = 'my app $(reboot)';
-    const cmd = sh`printf '%s|' ${name} ${['x y', "z'"]} ${raw('"$HOME"')}`;
+    const cmd = sh`printf '%s|' ${name} ${['x y', "z'"]} "$HOME"`;
     expect(cmd.text).toBe(`printf '%s|' 'my app $(reboot)' 'x y' 'z'\\''' "$HOME"`);
     const out = execFileSync('bash', ['-c', cmd.text], { encoding: 'utf8', env: { HOME: '/home/h' } });
     expect(out).toBe("my app $(reboot)|x y|z'|/home/h|");
+  });
+
+  it('cannot be told that data is already safe: only sh makes shell text', () => {
+    expect(() => new ShellText('$(reboot)', Symbol('ShellText'))).toThrow(/sh template tag only/);
   });
 
   it('does not double-quote nested sh fragments', () => {

@@ -1,5 +1,7 @@
 // The one place values become shell text. Everything Skiff sends to a remote shell goes through
-// `shellQuote` or the `sh` template tag; nothing else concatenates user values into commands.
+// `shellQuote` or the `sh` template tag; nothing else concatenates values into commands. There is
+// no way to mark a string as "already safe": only `sh` makes ShellText, so data can never be
+// spliced in unquoted.
 
 /** Quotes one value for POSIX sh/bash so it arrives as exactly one word, byte for byte. */
 export function shellQuote(value: string | number): string {
@@ -9,15 +11,15 @@ export function shellQuote(value: string | number): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A piece of shell text that is already safe (from `sh` or `raw`), so `sh` does not quote it again. */
-export class ShellText {
-  constructor(readonly text: string) {}
-  toString(): string { return this.text; }
-}
+const made = Symbol('ShellText');
 
-/** Marks trusted, constant shell syntax. Never pass user input to it. */
-export function raw(text: string): ShellText {
-  return new ShellText(text);
+/** Shell text rendered by `sh` (literal template parts plus quoted values); `sh` embeds it as is. */
+export class ShellText {
+  /** @internal use `sh`: only this module holds the key. */
+  constructor(readonly text: string, key: symbol) {
+    if (key !== made) throw new Error('ShellText is made by the sh template tag only');
+  }
+  toString(): string { return this.text; }
 }
 
 type Value = string | number | ShellText | readonly (string | number)[];
@@ -31,7 +33,12 @@ export function sh(strings: TemplateStringsArray, ...values: Value[]): ShellText
     else out += shellQuote(v as string | number);
     out += strings[i + 1];
   });
-  return new ShellText(out);
+  return new ShellText(out, made);
+}
+
+/** Joins shell fragments with a separator (newline by default). */
+export function joinSh(parts: readonly ShellText[], sep = '\n'): ShellText {
+  return new ShellText(parts.map((p) => p.text).join(sep), made);
 }
 
 /** Joins argv into a command line, every word quoted. */

@@ -79,7 +79,12 @@ export function allSecretAccounts(serverId: string): string[] {
 export class CredentialLoader {
   private readonly decrypted = new Map<string, ParsedKey>();
 
-  constructor(private readonly vault: Vault, private readonly agentSocket = () => process.env.SSH_AUTH_SOCK) {}
+  constructor(
+    private readonly vault: Vault,
+    private readonly agentSocket = () => process.env.SSH_AUTH_SOCK,
+    /** Called with the agent key a server accepted, so later logins offer only that one. */
+    private readonly onAgentKeyUsed: (serverId: string, blob: string) => void = () => {},
+  ) {}
 
   forget(serverId: string): void {
     this.decrypted.delete(serverId);
@@ -90,7 +95,8 @@ export class CredentialLoader {
       case 'agent': {
         const socket = this.agentSocket();
         if (!socket) throw new SkiffError('AGENT_UNAVAILABLE', { detail: 'SSH_AUTH_SOCK is not set' });
-        return { kind: 'agent', socket };
+        const pinned = server.auth.pinnedKey;
+        return { kind: 'agent', socket, only: pinned, onUsed: pinned ? undefined : (blob) => this.onAgentKeyUsed(server.id, blob) };
       }
       case 'password': {
         const password = await this.vault.get(secretKey.password(server.id));

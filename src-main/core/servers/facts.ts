@@ -1,19 +1,7 @@
-// "Test connection": one script reads OS, kernel, uptime, CPUs, memory and disk; a pure parser
-// turns its output into ServerFacts.
+// "Test connection": FACTS_SCRIPT (core/remote/scripts/serverScripts.ts) reads OS, kernel, uptime,
+// CPUs, memory and disk; this pure parser turns its output into ServerFacts.
 import type { ServerFacts } from '../../../src-shared/domain';
 
-export const FACTS_SCRIPT = `
-. /etc/os-release 2>/dev/null || true
-echo "hostname=$(hostname)"
-echo "os=\${PRETTY_NAME:-$(uname -s)}"
-echo "kernel=$(uname -r)"
-echo "arch=$(uname -m)"
-echo "uptime=$(cut -d' ' -f1 /proc/uptime)"
-echo "cpus=$(nproc)"
-echo "memTotalKb=$(awk '/^MemTotal:/{print $2}' /proc/meminfo)"
-echo "memAvailableKb=$(awk '/^MemAvailable:/{print $2}' /proc/meminfo)"
-df -P -B1 / | awk 'NR==2{print "diskTotal="$2; print "diskUsed="$3; print "diskAvailable="$4; print "diskMount="$6}'
-`;
 
 export function parseFacts(output: string, now = new Date()): ServerFacts {
   const kv = new Map<string, string>();

@@ -17,7 +17,9 @@ import { publicKeyLine, decryptPrivateKey } from '../ssh/keys';
 import type { ServerStore } from '../store/serverStore';
 import { secretKey, type Vault } from '../vault/vault';
 import { allSecretAccounts, CredentialLoader, resolveAuthInput, type ResolvedAuth } from './credentials';
-import { FACTS_SCRIPT, parseFacts } from './facts';
+import { parseFacts } from './facts';
+import { FACTS_SCRIPT } from '../remote/scripts/serverScripts';
+import { BAN } from '../remote/templates/fail2ban';
 import { replacePasswordWithKey } from './firstContact';
 import { parseSshConfig } from './sshConfig';
 import { readSshConfigText } from './sshConfigIncludes';
@@ -40,7 +42,7 @@ export class ServerService {
     private readonly pool: ConnectionPool,
     private readonly opts: ServerServiceOptions = {},
   ) {
-    this.credentials = new CredentialLoader(vault);
+    this.credentials = new CredentialLoader(vault, undefined, (id, blob) => this.pinAgentKey(id, blob));
   }
 
   list(): Server[] {
@@ -62,7 +64,15 @@ export class ServerService {
       fingerprint: server.hostKey.fingerprint,
       credentials: await this.credentials.load(server),
       readyTimeoutMs: this.opts.readyTimeoutMs,
+      banHint: server.hardening ? { clientIp: server.hardening.clientIp, banTime: BAN.banTimeText, maxRetry: BAN.maxRetry, findTime: BAN.findTimeText } : undefined,
     };
+  }
+
+  /** The agent key this server accepted: from now on the only one offered to it. */
+  private pinAgentKey(id: string, blob: string): void {
+    const server = this.store.list().find((s) => s.id === id);
+    if (!server || server.auth.kind !== 'agent' || server.auth.pinnedKey) return;
+    this.store.save({ ...server, auth: { kind: 'agent', pinnedKey: blob } });
   }
 
   async add(input: AddInput, resolveOpts: { allowMissingPassphrase?: boolean } = {}): Promise<Server> {
@@ -173,7 +183,7 @@ export class ServerService {
     if (server.auth.kind === 'password') server = await this.switchPasswordToKey(server);
     if (server.auth.kind === 'keyFile' && !server.auth.publicKey) server = await this.completeKeyFile(server);
     const ssh = await this.pool.get(id);
-    const res = await runScript(ssh, FACTS_SCRIPT, { check: true });
+    const res = await runScript(ssh, FACTS_SCRIPT.text, { check: true });
     const next: Server = { ...this.store.get(id), facts: parseFacts(res.stdout) };
     this.store.save(next);
     this.changed(id);

@@ -5,13 +5,15 @@ import ssh2, { type ParsedKey } from 'ssh2';
 import { NodeSSH } from 'node-ssh';
 import { SkiffError } from '../../../src-shared/errors';
 import { keyAlgorithm, sha256Fingerprint } from './fingerprint';
-import { mapConnectError } from './errors';
+import { mapConnectError, type BanHint } from './errors';
+import { PinnedAgent } from './pinnedAgent';
 
 const { Client } = ssh2;
 
 export type Credentials =
   | { kind: 'key'; key: ParsedKey }
-  | { kind: 'agent'; socket: string }
+  /** `only`: the one agent key to offer (base64 blob); `onUsed` learns which key the server took. */
+  | { kind: 'agent'; socket: string; only?: string; onUsed?: (blob: string) => void }
   | { kind: 'password'; password: string };
 
 export interface ConnectOptions {
@@ -23,6 +25,8 @@ export interface ConnectOptions {
   fingerprint: string;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
+  /** Set for a hardened server: a handshake that never completes is then most likely a fail2ban ban. */
+  banHint?: BanHint;
 }
 
 export const DEFAULT_READY_TIMEOUT_MS = 15_000;
@@ -31,7 +35,10 @@ function authConfig(c: Credentials, user: string): Record<string, unknown> {
   switch (c.kind) {
     // An authHandler takes the already-decrypted key, so a passphrase is paid for once per session.
     case 'key': return { authHandler: [{ type: 'publickey', username: user, key: c.key }] };
-    case 'agent': return { agent: c.socket, authHandler: [{ type: 'agent', username: user, agent: c.socket }] };
+    case 'agent': {
+      const agent = new PinnedAgent(c.socket, c.only, c.onUsed);
+      return { agent, authHandler: [{ type: 'agent', username: user, agent }] };
+    }
     case 'password': return { password: c.password, authHandler: [{ type: 'password', username: user, password: c.password }] };
   }
 }

@@ -1,9 +1,35 @@
 // Turns what ssh2 and the network throw into errors a user can act on.
 import { SkiffError } from '../../../src-shared/errors';
 
-export interface ConnectContext { host: string; port: number; user: string }
+export interface ConnectContext { host: string; port: number; user: string; banHint?: BanHint }
+
+/** What Skiff knows of a hardened server's fail2ban, to name a ban as the likely cause. */
+export interface BanHint {
+  /** This desktop's address as the server saw it at the last login. */
+  clientIp?: string;
+  /** "1 hour" */
+  banTime: string;
+  maxRetry: number;
+  findTime: string;
+}
+
+/** The handshake did not complete, on a server whose fail2ban Skiff set up: most likely a ban. */
+function likelyBanned(e: SkiffError, hint: BanHint, where: string): SkiffError {
+  const ip = hint.clientIp ?? 'YOUR-IP';
+  return new SkiffError(e.code, {
+    message: `${where} does not complete the SSH handshake. This server's fail2ban has most likely banned this computer's address${hint.clientIp ? ` (${hint.clientIp})` : ''}: it bans for ${hint.banTime} after ${hint.maxRetry} refused logins within ${hint.findTime} (a mistyped user or key counts, e.g. \`ssh root@…\`). Your apps keep running.`,
+    fix: `Wait ${hint.banTime} and try again, or lift the ban from your provider's web console: fail2ban-client set sshd unbanip ${ip}`,
+    detail: e.detail,
+  });
+}
 
 export function mapConnectError(err: unknown, ctx: ConnectContext): SkiffError {
+  const e = mapError(err, ctx);
+  if (ctx.banHint && ['CONNECTION_REFUSED', 'CONNECTION_TIMEOUT', 'CONNECTION_LOST'].includes(e.code)) return likelyBanned(e, ctx.banHint, `${ctx.host}:${ctx.port}`);
+  return e;
+}
+
+function mapError(err: unknown, ctx: ConnectContext): SkiffError {
   if (err instanceof SkiffError) return err;
   const e = err as { code?: string; level?: string; message?: string };
   const msg = e?.message ?? String(err);

@@ -14,7 +14,14 @@ export interface ExecOptions {
   check?: boolean;
 }
 
-export const SCRIPT_PRELUDE = 'set -euo pipefail\n';
+/**
+ * Every script runs inside a function that bash must parse whole before anything runs, with stdin
+ * closed: a command that reads stdin (unzip asking "replace?") can never eat the rest of the
+ * script, and a script cut off in transit runs not at all instead of in part.
+ */
+export function wrapScript(script: string): string {
+  return `set -euo pipefail\nskiff_main() {\n:\n${script}\n}\nskiff_main </dev/null\n`;
+}
 
 /** Remote commands run since start: the bench counts a deploy's round trips with it. */
 export const execStats = { commands: 0 };
@@ -37,7 +44,7 @@ export function runScript(ssh: NodeSSH, script: string, opts: ExecOptions = {}):
           reject(new SkiffError('REMOTE_COMMAND_FAILED', { detail: `exit ${res.code}: ${stderr.trim().slice(-500)}` }));
         } else resolve(res);
       });
-      stream.end(SCRIPT_PRELUDE + script + '\n');
+      stream.end(wrapScript(script));
     });
   });
 }

@@ -15,6 +15,8 @@ export const secretKey = {
   privateKey: (serverId: string) => `server/${serverId}/private-key`,
   passphrase: (serverId: string) => `server/${serverId}/passphrase`,
   password: (serverId: string) => `server/${serverId}/password`,
+  /** This desktop's key for signing Skiff's root helper (ops/helperUpdate.ts). */
+  helperSigningKey: () => 'skiff/helper-signing-key',
 };
 
 export function keychainUnavailable(cause: unknown): SkiffError {

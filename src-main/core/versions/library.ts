@@ -2,13 +2,14 @@
 // inspected before it is kept, stored once by its sha256 under <data>/versions/, with notes.
 import Conf from 'conf';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, copyFileSync } from 'node:fs';
+import { constants as fsConstants, createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import os from 'node:os';
 import type { Version } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, privateFile } from '../store/dataDir';
 import { DEFAULT_LIMITS, inspectVersionZip, type ZipLimits } from './inspectZip';
 
 export const MAX_ZIP_BYTES = 1024 * 1024 * 1024;
@@ -19,8 +20,8 @@ export class VersionLibrary {
 
   constructor(dataDir: string, private readonly limits: ZipLimits = DEFAULT_LIMITS) {
     this.dir = path.join(dataDir, 'versions');
-    mkdirSync(this.dir, { recursive: true });
-    this.meta = new Conf<{ versions: Version[] }>({ cwd: dataDir, configName: 'versions', projectName: 'skiff', defaults: { versions: [] }, clearInvalidConfig: false });
+    ensurePrivateDir(this.dir);
+    this.meta = new Conf<{ versions: Version[] }>({ cwd: dataDir, configName: 'versions', projectName: 'skiff', defaults: { versions: [] }, clearInvalidConfig: false, configFileMode: PRIVATE_FILE_MODE });
   }
 
   list(): Version[] {
@@ -52,7 +53,7 @@ export class VersionLibrary {
     const tmp = path.join(this.dir, `.incoming-${process.pid}-${Date.now()}.zip`);
     const hash = createHash('sha256');
     try {
-      await pipeline(createReadStream(source), new Transform({ transform(chunk, _e, cb) { hash.update(chunk); cb(null, chunk); } }), createWriteStream(tmp));
+      await pipeline(createReadStream(source), new Transform({ transform(chunk, _e, cb) { hash.update(chunk); cb(null, chunk); } }), createWriteStream(tmp, privateFile));
       const sha256 = hash.digest('hex');
       const existing = this.meta.get('versions').find((v) => v.sha256 === sha256);
       if (existing) return existing;
@@ -90,13 +91,37 @@ export class VersionLibrary {
     rmSync(this.zipPath(sha256), { force: true });
   }
 
-  /** Saves a copy where the user can find it (default: ~/Downloads); returns the path written. */
+  /**
+   * Saves a copy where the user can find it (default: ~/Downloads); returns the path written.
+   * The name is the version's file name reduced to its last segment (it came from a dropped file,
+   * so it may say `../../x.zip`), and an existing file is never overwritten.
+   */
   export(sha256: string, destDir = path.join(os.homedir(), 'Downloads')): string {
     const v = this.get(sha256);
     mkdirSync(destDir, { recursive: true });
-    let dest = path.join(destDir, v.fileName);
-    if (existsSync(dest)) dest = path.join(destDir, `${path.parse(v.fileName).name}-${sha256.slice(0, 8)}.zip`);
-    copyFileSync(this.zipPath(sha256), dest);
-    return dest;
+    const name = exportName(v.fileName, sha256);
+    const stem = path.parse(name).name;
+    const candidates = [name, `${stem}-${sha256.slice(0, 8)}.zip`, ...Array.from({ length: 98 }, (_, i) => `${stem}-${sha256.slice(0, 8)}-${i + 2}.zip`)];
+    for (const candidate of candidates) {
+      const dest = path.join(destDir, candidate);
+      try {
+        // EXCL: the existence check and the copy are one step, so nothing is ever overwritten.
+        copyFileSync(this.zipPath(sha256), dest, fsConstants.COPYFILE_EXCL);
+        return dest;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new SkiffError('INTERNAL', { message: `Could not save ${candidate} in ${destDir}.`, fix: 'Check that the folder is writable and has free space.', detail: (e as Error).message });
+        }
+      }
+    }
+    throw new SkiffError('INTERNAL', { message: `${destDir} already holds ${candidates.length} copies of ${name}.`, fix: 'Remove some of them, then export again.' });
   }
+}
+
+/** The last segment of a stored file name, safe as a file name here; a fallback when nothing is left. */
+export function exportName(fileName: string, sha256: string): string {
+  const last = fileName.split(/[\\/]/).pop() ?? '';
+  // Control characters (NUL would make the copy throw), and what Windows forbids in a name.
+  const cleaned = last.replace(process.platform === 'win32' ? /[\x00-\x1f<>:"|?*]/g : /[\x00-\x1f]/g, '_').trim();
+  return cleaned === '' || cleaned === '.' || cleaned === '..' ? `pocketbase-${sha256.slice(0, 8)}.zip` : cleaned;
 }

@@ -12,7 +12,8 @@ export const BRIDGE_CLIENT_JS = `(() => {
     ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws?token=' + encodeURIComponent(token));
     ready = new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
     ws.onmessage = (m) => {
-      const msg = JSON.parse(m.data);
+      let msg;
+      try { msg = JSON.parse(m.data); } catch { return; }
       if (msg.kind === 'result') {
         const p = pending.get(msg.id);
         if (p) { pending.delete(msg.id); p(msg.result); }
@@ -34,8 +35,9 @@ export const BRIDGE_CLIENT_JS = `(() => {
     },
     async stageFile(file) {
       // The page cannot read file paths: copy the file to the host (same machine) and use that copy.
+      // The upload is removed by the host once versions.add has used it.
       const res = await fetch('/stage?token=' + encodeURIComponent(token) + '&name=' + encodeURIComponent(file.name), { method: 'POST', body: file });
-      if (!res.ok) throw new Error('staging the file failed: HTTP ' + res.status);
+      if (!res.ok) throw new Error('Staging the file failed (HTTP ' + res.status + '): ' + ((await res.text().catch(() => '')).trim() || 'no details'));
       return (await res.json()).path;
     },
     on(event, listener) {

@@ -22,7 +22,7 @@ app.whenReady().then(() => {
 
   ipcMain.handle('skiff:invoke', (event, method: unknown, input: unknown) => {
     // Only our own page may call in (not an iframe or a page navigated elsewhere).
-    if (!isAppUrl(event.senderFrame?.url ?? '', rendererUrl)) {
+    if (!isAppUrl(event.senderFrame?.url ?? '', { file: rendererFile, devServerUrl: rendererUrl })) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: 'Refused: the request did not come from Skiff\'s window.', fix: 'Restart Skiff.' } };
     }
     return dispatch(handlers, method, input);
@@ -37,7 +37,7 @@ app.whenReady().then(() => {
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (e, url) => {
-    if (!isAppUrl(url, rendererUrl)) e.preventDefault();
+    if (!isAppUrl(url, { file: rendererFile, devServerUrl: rendererUrl })) e.preventDefault();
   });
   win.once('ready-to-show', () => win.show());
   if (rendererUrl) void win.loadURL(rendererUrl);

@@ -5,5 +5,5 @@ import { call } from '../api/client';
 
 export const useAppInfo = create<{ info: AppInfo | null; load(): Promise<void> }>((set) => ({
   info: null,
-  async load() { set({ info: await call('app.info', {}) }); },
+  async load() { set({ info: await call('host.info', {}) }); },
 }));

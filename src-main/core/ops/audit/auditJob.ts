@@ -2,7 +2,8 @@
 // root or sudo directly, else unprivileged and partial), evaluated into pass/warn/fail items.
 import type { AuditReport, AuditStatus } from '../../../../src-shared/domain';
 import type { JobDefinition } from '../../jobs/runner';
-import { AUDIT_SCRIPT, ROOT_HELPER } from '../../remote/templates/rootHelper';
+import { AUDIT_SCRIPT } from '../../remote/helper/audit';
+import { ROOT_HELPER } from '../../remote/helper/build';
 import type { OpsDeps } from '../deps';
 import { helper, probeAccess } from '../privilege';
 import { evaluateAudit } from './evaluate';
@@ -26,7 +27,7 @@ export function auditJob(deps: OpsDeps, serverId: string): { def: JobDefinition;
           const access = await probeAccess(ssh);
           sshPort = access.sshPort;
           if (access.helperVersion === ROOT_HELPER.version) {
-            raw = (await ctx.exec(ssh, helper(access, 'audit'), { quiet: true })).stdout;
+            raw = (await ctx.exec(ssh, helper(access, 'audit').text, { quiet: true })).stdout;
           } else if (access.privilege === 'root' || access.privilege === 'sudo') {
             raw = (await ctx.exec(ssh, AUDIT_SCRIPT, { quiet: true, sudo: access.privilege === 'sudo' })).stdout;
           } else {

@@ -1,6 +1,7 @@
 // Turns the audit script's raw sections into pass/warn/fail items, each with a one-line fix.
 // Pure: unit-tested on captured output, integration-tested against fresh and hardened VMs.
 import type { AuditItem, AuditStatus } from '../../../../src-shared/domain';
+import { serviceUser } from '../../remote/paths';
 
 export function splitSections(raw: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -121,6 +122,24 @@ function sudoersItems(text: string | undefined, appUser: string | undefined): Au
   ];
 }
 
+/** /proc with hidepid: other users (a compromised app included) cannot read command lines. */
+function procItems(text: string | undefined): AuditItem[] {
+  if (text === undefined) return [];
+  const hidden = /hidepid=(2|invisible)/.test(text);
+  return [item('system.hidepid', 'system', "Other users' processes hidden (/proc hidepid)", hidden ? 'pass' : 'warn', hidden ? 'hidepid=invisible' : 'every user can read every command line', 'Run "Set up" again in Skiff.')];
+}
+
+/** Each app must run as its own service user, never as the deploy user (who may sudo the helper). */
+function appItems(text: string | undefined): AuditItem[] {
+  if (text === undefined) return [];
+  const units = text.split('\n').map((l) => l.trim().split(/\s+/)).filter((p) => p[0]?.startsWith('skiff-'));
+  if (!units.length) return [item('access.apps', 'access', 'Apps run as their own service users', 'info', 'no app deployed yet')];
+  const wrong = units.filter(([unit, user]) => user !== serviceUser(unit.slice('skiff-'.length)));
+  return [item('access.apps', 'access', 'Apps run as their own service users', wrong.length ? 'fail' : 'pass',
+    wrong.length ? `running as the login user or root: ${wrong.map(([u, who]) => `${u.slice(6)} (${who || 'root'})`).join(', ')}` : `${units.length} app(s), each on its own service user`,
+    'Open the server in Skiff and choose "Move to per-app service users".')];
+}
+
 export interface AuditInput { raw: string; sshPort: number; appUser?: string }
 
 export function evaluateAudit({ raw, sshPort, appUser }: AuditInput): AuditItem[] {
@@ -131,5 +150,7 @@ export function evaluateAudit({ raw, sshPort, appUser }: AuditInput): AuditItem[
     ...fail2banItems(s.get('fail2ban')),
     ...updateItems(s.get('updates'), s.get('unattended'), s.get('reboot')),
     ...sudoersItems(s.get('sudoers'), appUser),
+    ...appItems(s.get('apps')),
+    ...procItems(s.get('proc')),
   ];
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseManifest, releaseId, releasesToKeep, toReleaseInfo, type Manifest } from './deploy';
+import type { Manifest } from '../remote/readBack';
+import { releaseId, releasesToKeep, toReleaseInfo } from './releases';
 
-const rel = (id: string, at: string) => ({ id, sha256: 'x'.repeat(64), label: id, deployedAt: at, migrations: [], snapshot: true, has: { public: false, hooks: false, migrations: false } });
+const rel = (id: string, at: string) => ({ id, sha256: 'x'.repeat(64), label: id, deployedAt: at, migrations: [], snapshot: true });
 
 describe('releases', () => {
   it('names a release by UTC time and version hash', () => {
@@ -17,10 +18,5 @@ describe('releases', () => {
   it('lists releases newest first with the current one marked', () => {
     const m: Manifest = { app: 'a', current: 'r1', updatedAt: '', releases: [rel('r1', '1'), rel('r2', '2')] };
     expect(toReleaseInfo(m).map((r) => [r.id, r.current])).toEqual([['r2', false], ['r1', true]]);
-  });
-
-  it('reads a missing or broken manifest as empty', () => {
-    expect(parseManifest(undefined, 'a').releases).toEqual([]);
-    expect(parseManifest(Buffer.from('{not json').toString('base64'), 'a').releases).toEqual([]);
   });
 });

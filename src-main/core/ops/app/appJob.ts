@@ -1,0 +1,104 @@
+// One app job's shared state (Deployer's idea: tasks share one typed state, not closure variables)
+// and the recipe that turns a list of tasks into a job: the lock is released in `finally` for
+// every job, and a failure after the point of no return rolls back, because the recipe says so,
+// not because each operation remembers to.
+import type { NodeSSH } from 'node-ssh';
+import type { App, JobKind, Server } from '../../../../src-shared/domain';
+import { SkiffError } from '../../../../src-shared/errors';
+import type { JobDefinition, StepContext, StepOutcome } from '../../jobs/runner';
+import type { AppState, ManifestRelease } from '../../remote/readBack';
+import { unlockScript } from '../../remote/scripts/appScripts';
+import type { OpsDeps } from '../deps';
+
+export interface AppJob {
+  readonly deps: OpsDeps;
+  readonly app: App;
+  readonly server: Server;
+  readonly deployUser: string;
+  jobId: string;
+  ssh?: NodeSSH;
+  lockHeld: boolean;
+  /** The server as read back by the lock task. */
+  state?: AppState;
+  /** The release that served before this job (what `current` pointed at). */
+  previous?: ManifestRelease;
+  /** The release this job puts live. */
+  target?: ManifestRelease;
+  /** The target release is already unpacked on the server. */
+  reuse: boolean;
+  /** Config hashes the server must record once the job is done (seed 001's config hashes). */
+  configHashes: string;
+  /** The switch may have happened: a failure from here on owes a rollback. */
+  pastPointOfNoReturn: boolean;
+  /** The new release answered its health check. */
+  healthy: boolean;
+}
+
+export interface AppTask {
+  title: string;
+  run(job: AppJob, ctx: StepContext): Promise<StepOutcome | void>;
+  /** Reaching this task may switch the release: no cancel from here, and a failure rolls back. */
+  pointOfNoReturn?: boolean;
+}
+
+export interface AppRecipe {
+  kind: JobKind;
+  title: string;
+  tasks: AppTask[];
+  /** What a failure past the point of no return does (the deploy's and rollback's rollback). */
+  rollBack?: (job: AppJob, ctx: StepContext) => Promise<{ status: 'rolled-back' } | void>;
+  onSucceeded?: (job: AppJob) => Promise<void> | void;
+}
+
+export function newAppJob(deps: OpsDeps, appId: string): AppJob {
+  const app = deps.apps.get(appId);
+  const server = deps.servers.get(app.serverId);
+  if (!server.setup) throw new SkiffError('SETUP_REQUIRED');
+  return { deps, app, server, deployUser: server.setup.appUser, jobId: '', lockHeld: false, reuse: false, configHashes: '', pastPointOfNoReturn: false, healthy: false };
+}
+
+/** The job's connection: the pool's live one (a task may run after the previous one dropped). */
+export async function connection(job: AppJob): Promise<NodeSSH> {
+  if (!job.ssh?.isConnected()) job.ssh = await job.deps.pool.get(job.app.serverId);
+  return job.ssh;
+}
+
+export function appJobDefinition(job: AppJob, recipe: AppRecipe): JobDefinition {
+  return {
+    kind: recipe.kind,
+    serverId: job.app.serverId,
+    appId: job.app.id,
+    title: recipe.title,
+    steps: recipe.tasks.map((t) => ({
+      title: t.title,
+      noCancel: t.pointOfNoReturn,
+      run: async (ctx) => {
+        job.jobId = ctx.jobId;
+        if (t.pointOfNoReturn) job.pastPointOfNoReturn = true;
+        return t.run(job, ctx);
+      },
+    })),
+    recover: {
+      title: 'Roll back to the release that was serving',
+      run: async (ctx) => {
+        if (!job.pastPointOfNoReturn) {
+          ctx.log('nothing was switched: the running release was not touched');
+          return;
+        }
+        if (job.healthy || !recipe.rollBack) {
+          ctx.log('the new release is live and healthy: nothing to roll back');
+          return;
+        }
+        return recipe.rollBack(job, ctx);
+      },
+    },
+    finally: async (ctx) => {
+      // The job's own connection may be the one that died: unlock over the pool's current one.
+      if (job.lockHeld) {
+        await ctx.exec(await job.deps.pool.get(job.app.serverId), unlockScript({ app: job.app.name, jobId: job.jobId }).text, { check: false });
+        job.lockHeld = false;
+      }
+    },
+    onSucceeded: recipe.onSucceeded ? () => recipe.onSucceeded!(job) : undefined,
+  };
+}

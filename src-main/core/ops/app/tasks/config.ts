@@ -1,0 +1,32 @@
+// Env file, unit and Caddy site, through the helper, only when what they are made of changed:
+// the server records a hash of the inputs after each finished job (seed 001's config hashes), so
+// an unchanged config costs no round trip.
+import type { App } from '../../../../../src-shared/domain';
+import { ROOT_HELPER } from '../../../remote/helper/build';
+import { contentHash } from '../../releases';
+import { appPaths } from '../../../remote/paths';
+import { configScript, type AppConfigInput } from '../../../remote/scripts/appScripts';
+import { DEFAULT_MAX_BODY_MB } from '../../../remote/templates/caddySite';
+import type { OpsDeps } from '../../deps';
+import { connection, type AppTask } from '../appJob';
+
+export async function appConfig(deps: OpsDeps, app: App): Promise<{ input: AppConfigInput; hash: string }> {
+  const input: AppConfigInput = {
+    app: app.name, port: app.port, binary: app.binary, env: await deps.apps.envFile(app),
+    ...(app.domain ? { site: { domain: app.domain, tls: app.tls, maxBodyMb: DEFAULT_MAX_BODY_MB } } : {}),
+  };
+  return { input, hash: contentHash(JSON.stringify({ ...input, helper: ROOT_HELPER.version })) };
+}
+
+export function writeConfig(): AppTask {
+  return {
+    title: 'Write env, systemd unit and Caddy site (only what changed)',
+    run: async (job, ctx) => {
+      const { input, hash } = await appConfig(job.deps, job.app);
+      job.configHashes = hash;
+      if (job.state!.hashes === hash) return { skipped: true, note: 'unchanged since the last job (by hash)' };
+      const res = await ctx.exec(await connection(job), configScript({ ...input, meta: appPaths(job.app.name).meta }).text);
+      if (!/\bchanged\b/.test(res.stdout.replace(/\bunchanged\b/g, ''))) return { skipped: true, note: 'all unchanged' };
+    },
+  };
+}

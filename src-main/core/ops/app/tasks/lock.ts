@@ -1,0 +1,73 @@
+// Check and lock: read the server back (one round trip), bring Skiff's helper up to date when a
+// desktop key may sign it, take the app's lock, and know what serves now. A lock left by a job of
+// this desktop that no longer runs (Skiff was closed) is taken over after finishing what that job
+// owed; a lock of another desktop refuses the job, naming it.
+import { SkiffError } from '../../../../../src-shared/errors';
+import type { StepContext } from '../../../jobs/runner';
+import { ROOT_HELPER } from '../../../remote/helper/build';
+import { readAppState, type AppState, type ManifestRelease } from '../../../remote/readBack';
+import { appStateScript } from '../../../remote/scripts/appScripts';
+import { helperCall } from '../../../remote/helper/verbs';
+import { updateHelperSigned } from '../../helperUpdate';
+import { connection, type AppJob, type AppTask } from '../appJob';
+
+export async function readState(job: AppJob, ctx: StepContext, takeOver?: string): Promise<AppState> {
+  const ssh = await connection(job);
+  const { id, who } = job.deps.installation;
+  const out = await ctx.exec(ssh, appStateScript({ app: job.app.name, helperVersion: ROOT_HELPER.version, holder: { jobId: job.jobId, installation: id, who }, takeOver }).text, { hideKeyValues: true });
+  return readAppState(job.app.name, out.stdout);
+}
+
+/** The release `current` points at, as the manifest knows it (or as the disk shows it). */
+export function releaseServing(state: AppState): ManifestRelease | undefined {
+  if (!state.current) return undefined;
+  return state.manifest.releases.find((r) => r.id === state.current)
+    ?? { id: state.current, sha256: state.releases.find((r) => r.id === state.current)?.sha256 ?? '0'.repeat(64), label: state.current, deployedAt: new Date(0).toISOString(), migrations: [], snapshot: false };
+}
+
+/** A go-live whose desktop went away before confirming it: do now what the server's guard would. */
+export async function finishOwedRollback(job: AppJob, ctx: StepContext, state: AppState): Promise<AppState> {
+  if (!state.guardArmed) return state;
+  ctx.warn('a go-live was never confirmed healthy: switching back now, as the server would have by itself');
+  await ctx.exec(await connection(job), helperCall('golive-revert', [job.app.name]).text);
+  return readState(job, ctx, job.jobId);
+}
+
+export function lockApp(): AppTask {
+  return {
+    title: 'Check the server and lock the app',
+    run: async (job, ctx) => {
+      let state = await readState(job, ctx);
+      if (state.lock === 'acquired') job.lockHeld = true;
+      if (state.helper !== ROOT_HELPER.version) {
+        if (!state.signers) throw new SkiffError('SERVER_UPGRADE_REQUIRED');
+        await updateHelperSigned(job.deps, ctx, await connection(job));
+        state = await readState(job, ctx, job.jobId);
+      }
+      if (state.lock === 'none') throw new SkiffError('SERVER_UPGRADE_REQUIRED', { message: `Skiff could not prepare ${job.app.name}'s folders on ${job.server.name}.` });
+      if (state.lock === 'held') {
+        const h = state.holder!;
+        if (h.installation === job.deps.installation.id && !job.deps.runner.isActive(h.jobId)) {
+          ctx.warn(`the lock was left by job ${h.jobId} of this desktop, which did not finish (Skiff was closed?): taking it over`);
+          state = await finishOwedRollback(job, ctx, await readState(job, ctx, h.jobId));
+        } else {
+          throw new SkiffError('APP_LOCKED', {
+            message: `Another job holds ${job.app.name}'s lock: job ${h.jobId || '?'} by ${h.who || 'an unknown desktop'}, taken ${formatAge(state.lockAge ?? 0)} ago.`,
+          });
+        }
+      }
+      job.lockHeld = true;
+      job.state = state;
+      job.previous = releaseServing(state);
+      if (state.reverted) ctx.warn(`the server's go-live guard switched back to ${state.reverted.to} on ${new Date(state.reverted.at * 1000).toISOString()}`);
+      ctx.log(`${job.server.name}: ${state.arch}, ${Math.round(state.free / 1048576)} MiB free; serving ${job.previous ? job.previous.id : 'nothing yet'}`);
+      return { note: 'locked' };
+    },
+  };
+}
+
+export function formatAge(s: number): string {
+  if (s < 90) return `${s} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}

@@ -1,0 +1,148 @@
+// The root helper, without a server: its verbs are exactly the table's, it refuses bad arguments
+// before doing anything, and it renders every file byte for byte as the TypeScript templates do.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { serviceUser } from '../paths';
+import { renderCaddySite } from '../templates/caddySite';
+import { renderEnvFile } from '../templates/envFile';
+import { renderFail2banJail, FILTER } from '../templates/fail2ban';
+import { SSHD_DROP_IN } from '../templates/sshd';
+import { AUTO_UPGRADES } from '../templates/autoUpgrades';
+import { renderSystemdUnit } from '../templates/systemdUnit';
+import { placeholders } from '../template';
+import { ARG_KINDS, argIsValid } from './args';
+import { HELPER_LIBRARY, HELPER_TEMPLATES, ROOT_HELPER, verbFunction } from './build';
+import { helperCall, VERBS } from './verbs';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-helper-'));
+const helperFile = path.join(dir, 'skiff-root');
+writeFileSync(helperFile, ROOT_HELPER.script);
+const libFile = path.join(dir, 'lib.sh');
+writeFileSync(libFile, HELPER_LIBRARY);
+
+/** Calls one helper function in bash (sourcing the helper's library) and returns its stdout. */
+function fn(call: string, input?: string): { code: number; out: string; err: string } {
+  const r = spawnSync('bash', ['-c', `source ${JSON.stringify(libFile)}; ${call}`], { input, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/** Runs the helper as a command, as sudo would (these calls must all be refused before doing anything). */
+function helper(...args: string[]): { code: number; err: string } {
+  const r = spawnSync('bash', [helperFile, ...args], { encoding: 'utf8', input: '' });
+  return { code: r.status ?? -1, err: r.stderr };
+}
+
+describe('the root helper', () => {
+  it('is valid bash, versioned by its content', () => {
+    execFileSync('bash', ['-n', helperFile]);
+    expect(ROOT_HELPER.version).toMatch(/^[0-9a-f]{16}$/);
+    expect(ROOT_HELPER.script).toContain(`skiff-root ${ROOT_HELPER.version}`);
+  });
+
+  it('has a body for exactly the verbs TypeScript can call, and no dead ones', () => {
+    const bodies = [...HELPER_LIBRARY.matchAll(/^(verb_[a-z0-9_]+)\(\)/gm)].map((m) => m[1]).sort();
+    expect(bodies).toEqual(Object.keys(VERBS).map(verbFunction).sort());
+    const arms = [...ROOT_HELPER.script.matchAll(/^ {2}([a-z0-9-]+)\) /gm)].map((m) => m[1]).sort();
+    expect(arms).toEqual(Object.keys(VERBS).sort());
+  });
+
+  it.each([
+    [['rm-rf'], /unknown verb: rm-rf/],
+    [['apt-install', 'netcat'], /not a package Skiff installs: netcat/],
+    [['apt-install'], /needs at least 1/],
+    [['ufw-apply', '22; reboot'], /not a port/],
+    [['ufw-apply', '70000'], /not a port/],
+    [['fail2ban-unban', '1.2.3.4;id'], /not an IP address/],
+    [['sudoers-show', '../x'], /not a user name/],
+    [['app-init', 'x$(touch /tmp/pwned)'], /not an app name/],
+    [['app-unit', 'web', '80', 'pocketbase'], /not an app port/],
+    [['app-unit', 'web', '8090', '../../bin/sh'], /not a binary name/],
+    [['app-unit', 'web', '8090', '-x'], /not a binary name/],
+    [['app-site', 'web', 'a.example.com', '8090', 'auto', '100', 'extra'], /takes 5 argument/],
+    [['app-site', 'web', 'a.example.com\nimport /etc/passwd', '8090', 'auto', '100'], /not a domain/],
+    [['golive-arm', 'web', 'skiff', 'x$(id)', 'none', '60'], /not a release id or none/],
+    [['golive-arm', 'web', 'ALL', 'none', 'none', '60'], /not a user name/],
+    [['golive-revert', 'web', 'extra'], /takes 1 argument/],
+    [['app-service', 'kill', 'web'], /not a service action/],
+    [['version', 'extra'], /takes 0 argument/],
+  ])('refuses %j before doing anything', (args, why) => {
+    const r = helper(...args);
+    expect(r.code).toBe(64);
+    expect(r.err).toMatch(why);
+  });
+
+  it('renders the unit, site, sshd drop-in, jail, filter and auto-upgrades exactly as TypeScript does', () => {
+    for (const [app, port, binary] of [['blog', 8091, 'pocketbase'], ['a-very-long-app-name-that-needs-a-hash-1', 9000, 'pb.bin']] as const) {
+      expect(fn(`unit_text ${app} ${port} ${binary}`).out).toBe(renderSystemdUnit({ app, port, binary }));
+    }
+    for (const tls of ['auto', 'internal', 'off'] as const) {
+      expect(fn(`site_text blog blog.example.com 8091 ${tls} 50`).out).toBe(renderCaddySite({ app: 'blog', domain: 'blog.example.com', port: 8091, tls, maxBodyMb: 50 }));
+    }
+    expect(fn('render sshd').out).toBe(SSHD_DROP_IN);
+    expect(fn('render fail2banJail port=2222').out).toBe(renderFail2banJail(2222));
+    expect(fn('render fail2banFilter').out).toBe(FILTER);
+    expect(fn('render autoUpgrades').out).toBe(AUTO_UPGRADES);
+  });
+
+  it('refuses to render a template with a value missing', () => {
+    expect(placeholders(HELPER_TEMPLATES.unit)).toEqual(['app', 'binary', 'port', 'root', 'user']);
+    const r = fn('render unit app=x');
+    expect(r.code).toBe(64);
+    expect(r.err).toMatch(/unfilled value/);
+  });
+
+  it('names service users as TypeScript does, within 32 characters', () => {
+    for (const app of ['web', 'a'.repeat(29), 'a'.repeat(30), 'shop-eu-1-with-a-long-name-for-the-test', 'x'.repeat(63)]) {
+      const u = fn(`svc_user ${app}`).out;
+      expect(u).toBe(serviceUser(app));
+      expect(u.length).toBeLessThanOrEqual(32);
+    }
+  });
+
+  it('accepts exactly the env lines Skiff renders, and nothing that could carry more', () => {
+    const hostile = ['hi "there" $(reboot) `x`', 'back\\slash', '', "it's", 'tab\there', '=;{}'];
+    for (const line of renderEnvFile(hostile.map((value, i) => ({ key: `K${i}`, value }))).trimEnd().split('\n')) {
+      expect(fn(`env_line_ok ${shq(line)}`).code, line).toBe(0);
+    }
+    for (const bad of ['K=unquoted', 'K="a" X="b', 'K="a"; rm -rf /', 'K="a\\"', '1K="a"', ' K="a"', 'K="a"x', 'K="a""b"']) {
+      expect(fn(`env_line_ok ${shq(bad)}`).code, bad).not.toBe(0);
+    }
+  });
+
+  it('tells the PocketBase CLI generation from --version', () => {
+    for (const [v, gen] of [['pocketbase version 0.22.20', 'admin'], ['pocketbase version 0.23.0', 'superuser'], ['pocketbase version 0.28.1-fixture (v1)', 'superuser'], ['pocketbase version 1.2.0', 'superuser'], ['garbage', 'unknown']]) {
+      expect(fn(`pb_generation ${shq(v)}`).out.trim(), v).toBe(gen);
+    }
+  });
+});
+
+describe('helperCall', () => {
+  it('renders typed calls through sudo, or directly as root', () => {
+    expect(helperCall('app-unit', ['web', 8090, 'pocketbase']).text).toBe('sudo -n /usr/local/sbin/skiff-root app-unit web 8090 pocketbase');
+    expect(helperCall('version', [], 'root').text).toBe('/usr/local/sbin/skiff-root version');
+    expect(helperCall('apt-install', ['ufw', 'caddy']).text).toBe('sudo -n /usr/local/sbin/skiff-root apt-install ufw caddy');
+  });
+
+  it('refuses a value that is not of its kind before anything is sent', () => {
+    expect(() => helperCall('app-init', ['x$(id)'])).toThrow(/not an app name/);
+    expect(() => helperCall('golive-arm', ['web', 'skiff', 'r1', 'none', 60])).toThrow(/not a release id or none/);
+    expect(() => helperCall('app-unit', ['web', 8090] as never)).toThrow(/takes 3 argument/);
+  });
+
+  it('checks kinds the same way on both sides', () => {
+    const samples = ['web', 'Web', '-web', 'a.b', '8090', '0', '65536', '20261125-080910-abcdef01', 'none', 'skiff', 'root', 'x y', '', 'a'.repeat(70), 'auto', 'yes', '1.2.3.4', '::1', 'ufw'];
+    const kinds = Object.keys(ARG_KINDS) as (keyof typeof ARG_KINDS)[];
+    const pairs = kinds.flatMap((kind) => samples.map((s) => [kind, s] as const));
+    // One bash for all pairs: each check runs in a subshell (die exits it) and prints 1 or 0.
+    const script = pairs.map(([kind, s]) => `(valid_${kind} ${shq(s)} 2>/dev/null) && echo 1 || echo 0`).join('\n');
+    const bash = fn(script).out.trim().split('\n');
+    pairs.forEach(([kind, s], i) => expect(bash[i] === '1', `${kind} ${JSON.stringify(s)}`).toBe(argIsValid(kind, s)));
+  });
+});
+
+function shq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,103 @@
+// Every verb of Skiff's root helper, with the kinds of its arguments and what it reads on stdin.
+// This table is the only way TypeScript can call the helper (`helperCall`), and the helper's
+// dispatcher is generated from it (build.ts), so a verb exists on both sides or on neither.
+import { SkiffError } from '../../../../src-shared/errors';
+import { sh, type ShellText } from '../quote';
+import { argIsValid, ARG_KINDS, type ArgKindName, type ArgValue } from './args';
+
+export interface VerbSpec {
+  args: readonly ArgKindName[];
+  /** Further arguments, all of one kind (apt-install's packages). */
+  rest?: ArgKindName;
+  /** What the verb reads on stdin, if anything (documented in docs/security.md). */
+  stdin?: string;
+  /** One line for docs/security.md: what this verb can change as root. */
+  does: string;
+}
+
+function v<const A extends readonly ArgKindName[], const R extends ArgKindName | undefined = undefined>(args: A, does: string, more: { rest?: R; stdin?: string } = {}): { args: A; does: string; rest: R; stdin?: string } {
+  return { args, does, rest: more.rest as R, stdin: more.stdin };
+}
+
+export const VERBS = {
+  version: v([], 'prints the helper version'),
+  // packages and system
+  'apt-update': v([], 'refreshes package lists'),
+  'apt-upgrade': v([], 'upgrades installed packages (keeping changed config files)'),
+  'apt-install': v([], 'installs packages from a fixed list', { rest: 'package' }),
+  'auto-upgrades-show': v([], 'prints /etc/apt/apt.conf.d/20auto-upgrades'),
+  'auto-upgrades-apply': v([], 'writes /etc/apt/apt.conf.d/20auto-upgrades from its template'),
+  'proc-hidepid': v([], 'mounts /proc with hidepid=invisible (and records it in /etc/fstab) so users see only their own processes'),
+  'layout-init': v(['user'], 'creates /opt/skiff (root) and /opt/skiff/apps (deploy user, 0711) and /etc/skiff/apps (root, 0700)'),
+  'signers-init': v([], 'installs the desktop key allowed to sign helper updates, only when none is installed yet', { stdin: 'one ssh-ed25519 public key line' }),
+  'self-update': v([], 'replaces this helper with a new one signed by an installed desktop key', { stdin: 'base64 of the new helper, then an SSH signature' }),
+  audit: v([], 'reads security state (sshd -T, ufw, fail2ban, listening ports, updates, sudoers, apps); changes nothing'),
+  // ssh hardening
+  'sshd-show': v([], 'prints the current Skiff sshd drop-in'),
+  'sshd-apply': v([], 'writes the sshd drop-in from its template (the previous file is kept for restore)'),
+  'sshd-restore': v([], 'puts the previous sshd drop-in back'),
+  'sshd-test': v([], 'runs sshd -t'),
+  'sshd-effective': v([], 'prints sshd -T'),
+  'ssh-reload': v([], 'reloads sshd'),
+  'revert-arm': v(['seconds'], 'arms a timer that restores the previous sshd drop-in unless disarmed'),
+  'revert-disarm': v([], 'disarms that timer'),
+  'revert-now': v([], 'restores the previous sshd drop-in and reloads sshd (run by the timer)'),
+  'ufw-status': v([], 'prints ufw status'),
+  'ufw-apply': v(['port'], 'ufw: deny incoming, allow outgoing, allow the SSH port, 80 and 443; enable'),
+  'ufw-disable': v([], 'disables ufw'),
+  'fail2ban-show': v([], 'prints the Skiff fail2ban jail'),
+  'fail2ban-apply': v(['port'], 'writes the Skiff sshd jail and filter from templates, restarts fail2ban'),
+  'fail2ban-status': v([], 'prints the sshd jail status'),
+  'fail2ban-unban': v(['ip'], 'lifts a ban of one address'),
+  'sudoers-show': v(['user'], 'prints /etc/sudoers.d/skiff-USER'),
+  // apps
+  'app-init': v(['app'], "creates the app's service user and folders with their owners (and moves an app of the old layout to them)"),
+  'app-unit': v(['app', 'appPort', 'binary'], "writes the app's systemd unit from its template (sandboxed, runs as the service user)"),
+  'app-site': v(['app', 'domain', 'appPort', 'tls', 'megabytes'], "writes the app's Caddy site from its template; Caddy must accept the whole config"),
+  'app-site-remove': v(['app'], "removes the app's Caddy site"),
+  'app-env': v(['app'], "writes /etc/skiff/apps/APP.env (root-owned, 0600) from checked KEY=\"value\" lines", { stdin: 'env file lines' }),
+  'app-service': v(['serviceAction', 'app'], "starts, stops or restarts the app's service, or reports its state"),
+  'app-show': v(['app'], "prints the app's service state (systemctl show)"),
+  'app-journal': v(['app', 'lines'], "prints the last lines of the app's journal"),
+  'app-journal-follow': v(['app'], "follows the app's journal"),
+  'app-remove': v(['app'], "stops and removes the app's unit, site, env file, folder and service user"),
+  'app-layout': v(['app'], "prints who owns the app's folders and who its service runs as; changes nothing"),
+  'data-snapshot': v(['app'], "writes a consistent snapshot of the app's pb_data to stdout (read as the service user)"),
+  'data-restore': v(['app'], "stops the app and replaces its pb_data with a snapshot (written as the service user; the old data is kept aside)", { stdin: 'a snapshot (tar.zst)' }),
+  'superuser-apply': v(['app', 'binary'], "creates or updates the PocketBase superuser, running the app's binary as its service user", { stdin: 'e-mail and password, one per line' }),
+  'golive-arm': v(['app', 'user', 'releaseOrNone', 'releaseOrNone', 'seconds'], 'arms a timer that switches the app back to the previous release (restoring a data snapshot if named) unless confirmed'),
+  'golive-confirm': v(['app'], 'disarms that timer: the new release is healthy'),
+  'golive-revert': v(['app'], 'does now what the armed timer would: switches back (as the deploy user), restores the named snapshot, restarts; run by the timer, or by Skiff finishing an interrupted deploy'),
+} as const satisfies Record<string, VerbSpec>;
+
+export type Verb = keyof typeof VERBS;
+type ArgTuple<A extends readonly unknown[]> = { -readonly [I in keyof A]: A[I] extends ArgKindName ? ArgValue<A[I]> : never };
+/** The arguments of a verb, typed by kind (string or number), in order. */
+export type HelperArgs<V extends Verb> = (typeof VERBS)[V]['rest'] extends ArgKindName
+  ? [...ArgTuple<(typeof VERBS)[V]['args']>, ...string[]]
+  : ArgTuple<(typeof VERBS)[V]['args']>;
+
+export const HELPER_PATH = '/usr/local/sbin/skiff-root';
+
+/** How a call reaches root: through sudo (the deploy user) or directly (setup as root). */
+export type Via = 'sudo' | 'root';
+
+/**
+ * Renders one helper call. Arguments are checked against their kinds here, so a bad value fails
+ * in Skiff with a clear error instead of on the server (which checks again).
+ */
+export function helperCall<V extends Verb>(verb: V, args: HelperArgs<V>, via: Via = 'sudo'): ShellText {
+  const spec: VerbSpec = VERBS[verb];
+  const values = args as unknown as (string | number)[];
+  if (values.length < spec.args.length || (!spec.rest && values.length !== spec.args.length)) {
+    throw new Error(`skiff-root ${verb} takes ${spec.args.length} argument(s), got ${values.length}`);
+  }
+  values.forEach((value, i) => {
+    const kind = spec.args[i] ?? spec.rest!;
+    if (!argIsValid(kind, value)) {
+      throw new SkiffError('INVALID_INPUT', { message: `Skiff refused to send "${String(value).slice(0, 80)}" to the server: it is not ${ARG_KINDS[kind].what}.` });
+    }
+  });
+  const words = [verb, ...values];
+  return via === 'root' ? sh`/usr/local/sbin/skiff-root ${words}` : sh`sudo -n /usr/local/sbin/skiff-root ${words}`;
+}

@@ -1,0 +1,287 @@
+// The remote scripts of app jobs (deploy, rollback, delete, reconcile), run as the deploy user:
+// one `bash -s` per phase, every value through `sh`, root only through `helperCall`. Each script
+// prints `key=value` lines that readBack.ts checks before Skiff believes them.
+import { sh, type ShellText } from '../quote';
+import { helperCall } from '../helper/verbs';
+import { appPaths, PATHS } from '../paths';
+
+/** A stale lock of another desktop (one that died mid-deploy) may be broken after this long. */
+export const LOCK_STALE_S = 2 * 60 * 60;
+
+/** The layout version app-init writes; an app folder without it is (re)initialised first. */
+export const APP_LAYOUT_VERSION = '2';
+
+export interface LockHolder {
+  jobId: string;
+  /** This desktop installation (a random id in the settings), so its own locks are recognised. */
+  installation: string;
+  /** user@host, for people. */
+  who: string;
+}
+
+/**
+ * Reports what the server has and takes the app's lock (mkdir is atomic): the helper's version,
+ * the lock's holder when it is taken, the real `current`, the releases on disk, the manifest, the
+ * recorded config hashes, the go-live guard, the CPU and free disk. An app folder of an older layout
+ * (or none) is initialised first by the helper, when the helper is the one this Skiff expects.
+ */
+export function appStateScript(o: { app: string; helperVersion: string; holder: LockHolder; takeOver?: string }): ShellText {
+  const p = appPaths(o.app);
+  const takeOver = o.takeOver
+    ? sh`if [ "$(cut -d' ' -f1 ${p.lock}/holder 2>/dev/null || true)" = ${o.takeOver} ]; then rm -rf ${p.lock}; echo "took over the lock left by job ${o.takeOver}"; fi`
+    : sh`:`;
+  return sh`ROOT=${p.root}
+umask 027
+helper=$(${helperCall('version', [])} 2>/dev/null || true)
+echo "helper=$helper"
+if [ -s ${PATHS.helperSigners} ]; then echo signers=yes; else echo signers=no; fi
+if [ "$helper" = ${'skiff-root ' + o.helperVersion} ] && [ "$(cat ${p.meta}/layout 2>/dev/null || true)" != ${APP_LAYOUT_VERSION} ]; then
+  ${helperCall('app-init', [o.app])}
+  printf '%s\n' ${APP_LAYOUT_VERSION} > ${p.meta}/layout
+fi
+echo "layout=$(head -c 20 ${p.meta}/layout 2>/dev/null || true)"
+now=$(date +%s)
+${takeOver}
+if [ ! -d ${p.meta} ]; then echo lock=none
+elif mkdir ${p.lock} 2>/dev/null; then
+  printf '%s %s %s %s\n' ${o.holder.jobId} "$now" ${o.holder.installation} ${o.holder.who} > ${p.lock}/holder
+  echo lock=acquired
+else
+  echo lock=held
+  echo "lock_holder=$(head -c 300 ${p.lock}/holder 2>/dev/null | head -n 1 || true)"
+  echo "lock_now=$now"
+fi
+echo "arch=$(uname -m)"
+echo "free=$(df -P -B1 /opt/skiff 2>/dev/null | awk 'NR==2{print $4}')"
+echo "current=$(readlink "$ROOT/current" 2>/dev/null || true)"
+for d in "$ROOT"/releases/*/; do
+  [ -d "$d" ] || continue
+  echo "release=$(basename "$d") $(head -c 64 "$d/.skiff-sha256" 2>/dev/null || echo -)"
+done
+echo "manifest=$(base64 -w0 ${p.manifest} 2>/dev/null || true)"
+echo "hashes=$(head -c 200 ${p.meta}/config-hashes 2>/dev/null || true)"
+echo "guard=$(systemctl is-active skiff-golive-${o.app}.timer 2>/dev/null || true)"
+echo "reverted=$(head -c 200 ${p.meta}/golive-reverted 2>/dev/null || true)"
+`;
+}
+
+export interface UnpackInput {
+  app: string;
+  sha256: string;
+  releaseId: string;
+  binary: string;
+  /** From the local inspection: the unpack must not write more (bytes, entries). */
+  maxBytes: number;
+  maxEntries: number;
+  /** The release is already on the server (same sha256): only the snapshot is taken. */
+  reuse: boolean;
+  /** Take a data snapshot named after the release (before it goes live). */
+  snapshot: boolean;
+}
+
+/** Seconds the server may spend unpacking before it gives up (and removes what it wrote). */
+export const UNPACK_TIMEOUT_S = 600;
+
+/**
+ * Verifies the upload's sha256 and unpacks it into releases/<id> through a temp folder that is
+ * removed on any failure; unzip can never ask a question (-o, stdin /dev/null), is bounded in time,
+ * in file size (ulimit) and checked in bytes and entries afterwards. The data snapshot runs beside
+ * it (as the service user, through the helper), so both cost one round trip.
+ */
+export function unpackScript(o: UnpackInput): ShellText {
+  const p = appPaths(o.app);
+  const rel = `${p.releases}/${o.releaseId}`;
+  const part = `${p.uploads}/${o.sha256}.zip.part`;
+  const snap = `${p.backups}/${o.releaseId}.tar.zst`;
+  const snapshot = o.snapshot
+    ? sh`( ${helperCall('data-snapshot', [o.app])} > ${snap + '.part'} ) 2> ${p.meta + '/snapshot.log'} &
+snap_pid=$!`
+    : sh`snap_pid=`;
+  // ulimit -f counts 1024-byte blocks; no single file can be larger than the whole release.
+  const blocks = Math.ceil(o.maxBytes / 1024) + 1;
+  const unpack = o.reuse
+    ? sh`echo "releases/${o.releaseId} is already on the server"`
+    : sh`trap 'rm -rf ${rel + '.tmp'}' EXIT
+rm -rf ${rel + '.tmp'}; mkdir -p ${rel + '.tmp'}
+if ! echo ${o.sha256 + '  ' + part} | sha256sum -c --status; then rm -f ${part}; echo "the uploaded file does not match the version's sha256" >&2; exit 3; fi
+if ! ( ulimit -f ${blocks}; timeout ${UNPACK_TIMEOUT_S} unzip -o -q ${part} -d ${rel + '.tmp'} </dev/null ); then echo "unzip failed or took longer than ${UNPACK_TIMEOUT_S} s; nothing was kept" >&2; exit 3; fi
+bytes=$(du -sb --apparent-size ${rel + '.tmp'} | cut -f1); entries=$(find ${rel + '.tmp'} -mindepth 1 | wc -l)
+if [ "$bytes" -gt ${o.maxBytes + 1024 * 1024} ] || [ "$entries" -gt ${o.maxEntries + 1} ]; then echo "the release unpacked to $bytes bytes in $entries entries, more than Skiff checked; nothing was kept" >&2; exit 3; fi
+chmod -R u+rwX,g+rX,g-w,o-rwx ${rel + '.tmp'}
+chmod u+x,g+x ${rel + '.tmp/' + o.binary}
+printf '%s\\n' ${o.sha256} > ${rel + '.tmp/.skiff-sha256'}
+mv -T ${rel + '.tmp'} ${rel}
+trap - EXIT
+rm -f ${part}
+echo "verified sha256 and unpacked $entries entries into releases/${o.releaseId}"`;
+  const waitSnapshot = o.snapshot
+    ? sh`if ! wait "$snap_pid"; then cat ${p.meta + '/snapshot.log'} >&2; rm -f ${snap + '.part'}; echo "the data snapshot failed" >&2; exit 6; fi
+if [ -s ${snap + '.part'} ]; then mv -f ${snap + '.part'} ${snap}; echo snapshot=yes; echo "data snapshot: backups/${o.releaseId}.tar.zst ($(du -h ${snap} | cut -f1))"; else rm -f ${snap + '.part'}; echo snapshot=none; echo "no data yet: nothing to snapshot"; fi`
+    : sh`echo snapshot=skipped`;
+  return sh`umask 027
+${snapshot}
+${unpack}
+test -x ${rel + '/' + o.binary} || { echo "releases/${o.releaseId} has no executable ${o.binary}" >&2; exit 3; }
+for m in ${rel}/pb_migrations/*; do [ -f "$m" ] && echo "migration=$(basename "$m")"; done
+${waitSnapshot}
+`;
+}
+
+export interface AppConfigInput {
+  app: string;
+  port: number;
+  binary: string;
+  /** Env file lines (secrets included): sent on stdin of the helper, never in an argv. */
+  env: string;
+  site?: { domain: string; tls: 'auto' | 'internal' | 'off'; maxBodyMb: number };
+}
+
+/** Env file, unit and site through the helper, which renders them and writes only what changed. */
+export function configScript(o: AppConfigInput & { meta: string }): ShellText {
+  const site = o.site ? helperCall('app-site', [o.app, o.site.domain, o.port, o.site.tls, o.site.maxBodyMb]) : helperCall('app-site-remove', [o.app]);
+  // Whatever happens next, the recorded hashes no longer describe the server until a job finishes.
+  return sh`rm -f ${o.meta + '/config-hashes'}
+printf '%s' ${o.env} | ${helperCall('app-env', [o.app])}
+${helperCall('app-unit', [o.app, o.port, o.binary])}
+${site}
+`;
+}
+
+export interface GoLiveInput {
+  app: string;
+  deployUser: string;
+  releaseId: string;
+  /** What to go back to if the new release is not confirmed in time. */
+  previous: string | 'none';
+  /** The snapshot to put back with it (when the new release brought migrations), or none. */
+  restoreSnapshot: string | 'none';
+  /** A rollback "with its data": this release's snapshot is restored before the switch. */
+  restoreBefore?: string;
+  port: number;
+  healthTimeoutS: number;
+  guardS: number;
+  /** After a healthy start: the manifest to record, the config hashes, the releases to keep. */
+  record: { manifest: string; configHashes: string; keep: string[] };
+}
+
+/**
+ * The point of no return. Arms the server's go-live guard (a timer that switches back by itself
+ * unless confirmed: a desktop that dies here never leaves the app down), switches `current`
+ * atomically (symlink aside, then rename over), restarts, and waits for /api/health. Healthy: the
+ * guard is disarmed and the release recorded and old ones pruned in the same round trip.
+ * Unhealthy: exit 4, the guard stays armed until the desktop rolls back.
+ */
+export function goLiveScript(o: GoLiveInput): ShellText {
+  const p = appPaths(o.app);
+  const restore = o.restoreBefore ? restoreDataScript(o.app, o.restoreBefore) : sh`:`;
+  return sh`cd ${p.root}
+${restore}
+${helperCall('golive-arm', [o.app, o.deployUser, o.previous, o.restoreSnapshot, o.guardS])}
+rm -f .skiff/golive-reverted
+ln -sfn ${'releases/' + o.releaseId} .current.tmp && mv -T .current.tmp current
+echo "current -> releases/${o.releaseId}"
+${helperCall('app-service', ['restart', o.app])}
+${healthWait(o.port, o.healthTimeoutS)}
+${helperCall('golive-confirm', [o.app])}
+${recordScript({ app: o.app, ...o.record })}
+`;
+}
+
+/** Polls /api/health on the loopback port until it answers 200, or exits 4 after the timeout. */
+export function healthWait(port: number, timeoutS: number): ShellText {
+  return sh`start=$(date +%s%N)
+while :; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 ${`http://127.0.0.1:${port}/api/health`} || true)
+  if [ "$code" = 200 ]; then echo "healthy: /api/health answered 200 after $(( ($(date +%s%N) - start) / 1000000 )) ms"; break; fi
+  if [ $(( ($(date +%s%N) - start) / 1000000000 )) -ge ${timeoutS} ]; then echo "unhealthy: /api/health answered \${code:-nothing} for ${timeoutS} s" >&2; exit 4; fi
+  sleep 0.25
+done`;
+}
+
+/** Writes the manifest and config hashes, and prunes releases (and their snapshots) not kept. */
+export function recordScript(o: { app: string; manifest: string; configHashes: string; keep: string[] }): ShellText {
+  const p = appPaths(o.app);
+  return sh`printf '%s' ${o.manifest} > ${p.manifest + '.tmp'} && mv -f ${p.manifest + '.tmp'} ${p.manifest}
+printf '%s' ${o.configHashes} > ${p.meta + '/config-hashes'}
+keep=(${o.keep})
+for d in ${p.releases}/*/; do
+  [ -d "$d" ] || continue
+  id=$(basename "$d"); kept=no
+  for k in "\${keep[@]}"; do if [ "$k" = "$id" ]; then kept=yes; fi; done
+  if [ "$kept" = no ]; then rm -rf -- "$d" ${p.backups}/"$id".tar.zst; echo "pruned release $id"; fi
+done`;
+}
+
+/** Puts back the data snapshot taken just before `snapshotOf` went live (the helper stops the app first). */
+function restoreDataScript(app: string, snapshotOf: string): ShellText {
+  const file = `${appPaths(app).backups}/${snapshotOf}.tar.zst`;
+  return sh`[ -e ${file} ] || { echo "there is no data snapshot taken before ${snapshotOf}" >&2; exit 5; }
+${helperCall('data-restore', [app])} < ${file}`;
+}
+
+/** Back to a kept release (the desktop's own rollback): guard off, data if asked, switch, restart, health. */
+export function rollBackScript(o: { app: string; to: string; restoreSnapshot?: string; port: number; healthTimeoutS: number }): ShellText {
+  const p = appPaths(o.app);
+  const restore = o.restoreSnapshot ? restoreDataScript(o.app, o.restoreSnapshot) : sh`:`;
+  return sh`cd ${p.root}
+${helperCall('golive-confirm', [o.app])} >/dev/null
+${restore}
+[ -d ${'releases/' + o.to} ] || { echo "releases/${o.to} is gone" >&2; exit 5; }
+ln -sfn ${'releases/' + o.to} .current.tmp && mv -T .current.tmp current
+echo "current -> releases/${o.to}"
+${helperCall('app-service', ['restart', o.app])}
+${healthWait(o.port, o.healthTimeoutS)}
+`;
+}
+
+/** Stops the app (nothing healthy to go back to). */
+export function stopAppScript(app: string): ShellText {
+  return sh`${helperCall('golive-confirm', [app])} >/dev/null
+${helperCall('app-service', ['stop', app])}`;
+}
+
+/** The superuser, through the helper (e-mail and password on its stdin, never in an argv). */
+export function superuserScript(o: { app: string; binary: string; email: string; password: string }): ShellText {
+  return sh`printf '%s\\n%s\\n' ${o.email} ${o.password} | ${helperCall('superuser-apply', [o.app, o.binary])}`;
+}
+
+/** Releases the lock if this job holds it. */
+export function unlockScript(o: { app: string; jobId: string }): ShellText {
+  const p = appPaths(o.app);
+  return sh`if [ "$(cut -d' ' -f1 ${p.lock + '/holder'} 2>/dev/null || true)" = ${o.jobId} ]; then rm -rf ${p.lock}; echo "released the lock"; fi`;
+}
+
+/** Breaks whatever lock the app has (the user's explicit "break lock"). */
+export function breakLockScript(app: string): ShellText {
+  const p = appPaths(app);
+  return sh`if [ -d ${p.lock} ]; then echo "lock_holder=$(head -c 300 ${p.lock}/holder 2>/dev/null | head -n 1 || true)"; rm -rf ${p.lock}; echo broke=yes; else echo broke=no; fi`;
+}
+
+/** A snapshot of the app's data written to backups/<name>.tar.zst (for the delete's "keep a backup"). */
+export function snapshotToFileScript(o: { app: string; name: string }): ShellText {
+  const p = appPaths(o.app);
+  const file = `${p.backups}/${o.name}.tar.zst`;
+  return sh`umask 077
+${helperCall('data-snapshot', [o.app])} > ${file + '.part'}
+if [ -s ${file + '.part'} ]; then mv -f ${file + '.part'} ${file}; echo snapshot=yes; else rm -f ${file + '.part'}; echo snapshot=none; fi`;
+}
+
+/** Removes everything of the app (unit, site, env, folder, service user) through the helper. */
+export function removeAppScript(app: string): ShellText {
+  return helperCall('app-remove', [app]);
+}
+
+/**
+ * An app of the old layout (running as the deploy user) onto its own service user in one round
+ * trip: folders and data handed over, env file, unit and site rendered by the helper, then one
+ * restart and the health check. The old process keeps serving until that restart.
+ */
+export function migrateAppScript(o: AppConfigInput & { configHashes: string; healthTimeoutS: number }): ShellText {
+  const p = appPaths(o.app);
+  return sh`${helperCall('app-init', [o.app])}
+printf '%s\\n' ${APP_LAYOUT_VERSION} > ${p.meta}/layout
+${configScript({ ...o, meta: p.meta })}
+${helperCall('app-service', ['restart', o.app])}
+${healthWait(o.port, o.healthTimeoutS)}
+printf '%s' ${o.configHashes} > ${p.meta + '/config-hashes'}`;
+}
