@@ -1,9 +1,16 @@
-// Inspects a version zip locally, before anything is uploaded: refuses what is not a zip, entries
-// that escape the folder (../, absolute paths), symlinks, too many or too large entries, and a zip
-// without an executable PocketBase binary at its root. Reads the central directory only (plus the
-// binary's first bytes, to learn its CPU architecture).
-import yauzl from 'yauzl';
+// Inspects a version zip locally, before anything is uploaded, reading it exactly the way Info-ZIP
+// unzip will unpack it on the server and refusing any zip where the two could disagree: structure
+// (zip/readArchive), each entry's name and type (zip/entryRules), names that land on one path
+// (zip/nameClashes), and every entry's data against its declared size and CRC (zip/verifyData).
+// Then: the limits, and an executable PocketBase binary at the top level.
 import { SkiffError } from '../../../src-shared/errors';
+import { checkEntry, type CheckedEntry } from './zip/entryRules';
+import { FileWindow } from './zip/fileWindow';
+import { checkNameClashes } from './zip/nameClashes';
+import { readArchive } from './zip/readArchive';
+import { HEAD_BYTES, verifyData } from './zip/verifyData';
+
+export { unsafeEntryName } from './zip/entryRules';
 
 export interface ZipLimits {
   /** Largest total uncompressed size. */
@@ -27,9 +34,12 @@ export interface ZipSummary {
   topLevel: string[];
 }
 
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
-const S_IFDIR = 0o040000;
+/** One entry as unzip will write it: folders end with "/". */
+export interface ZipListing {
+  name: string;
+  isDir: boolean;
+  size: number;
+}
 
 /** The ELF e_machine field → `uname -m` names; a "#!" script runs anywhere its interpreter does. */
 export function binaryArch(head: Buffer): BinaryArch {
@@ -46,93 +56,75 @@ export function archMatches(arch: BinaryArch, serverArch: string): boolean {
   return arch === norm || (arch === 'armv7l' && norm.startsWith('armv'));
 }
 
-export function unsafeEntryName(name: string): string | null {
-  if (name.includes('\0')) return 'contains a NUL byte';
-  if (name.includes('\\')) return 'uses backslashes';
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'is an absolute path';
-  if (name.split('/').some((part) => part === '..')) return 'climbs out of the folder with ".."';
-  return null;
+async function openZip(path: string): Promise<FileWindow> {
+  try {
+    return await FileWindow.open(path);
+  } catch (e) {
+    throw new SkiffError('VERSION_NOT_ZIP', { detail: (e as Error).message });
+  }
 }
 
-function open(path: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false }, (err, zip) => {
-      if (err || !zip) reject(new SkiffError('VERSION_NOT_ZIP', { detail: err?.message }));
-      else resolve(zip);
-    });
-  });
+/** Declared sizes are checked up front; verifyData then holds every entry to its declared size. */
+function checkLimits(entries: CheckedEntry[], limits: ZipLimits): number {
+  let total = 0;
+  for (const e of entries) {
+    total += e.uncompressedSize;
+    if (total > limits.maxUncompressedBytes) {
+      throw new SkiffError('VERSION_TOO_LARGE', { message: `The zip unpacks to more than ${Math.round(limits.maxUncompressedBytes / 1048576)} MiB.` });
+    }
+  }
+  return total;
 }
 
-function readHead(zip: yauzl.ZipFile, entry: yauzl.Entry, n: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (err, stream) => {
-      if (err || !stream) return reject(new SkiffError('VERSION_NOT_ZIP', { detail: err?.message }));
-      const chunks: Buffer[] = [];
-      let got = 0;
-      stream.on('data', (c: Buffer) => {
-        chunks.push(c);
-        got += c.length;
-        if (got >= n) stream.destroy();
-      });
-      stream.on('close', () => resolve(Buffer.concat(chunks).subarray(0, n)));
-      stream.on('error', (e) => (got >= n ? resolve(Buffer.concat(chunks).subarray(0, n)) : reject(new SkiffError('VERSION_NOT_ZIP', { detail: e.message }))));
-    });
-  });
+/** The binary: a regular file at the top level, executable when the zip carries Unix modes. */
+function findBinary(entries: CheckedEntry[], binary: string): CheckedEntry {
+  const entry = entries.find((e) => e.name === binary && !e.isDir);
+  if (!entry) throw new SkiffError('VERSION_NO_BINARY', { message: `The zip has no "${binary}" at its top level.` });
+  // Zips made without Unix modes (e.g. on Windows) carry no executable bit: chmod on the server then.
+  if (entry.mode !== 0 && (entry.mode & 0o111) === 0) {
+    throw new SkiffError('VERSION_NO_BINARY', { message: `"${binary}" in the zip is not executable (its mode has no x bit).`, fix: `chmod +x ${binary} before zipping.` });
+  }
+  return entry;
+}
+
+function summarize(entries: CheckedEntry[], total: number, binary: string, arch: BinaryArch): ZipSummary {
+  const top = new Set<string>();
+  for (const { name } of entries) {
+    const first = name.split('/')[0];
+    if (first) top.add(name.includes('/') ? `${first}/` : first);
+  }
+  return {
+    entries: entries.length,
+    uncompressedBytes: total,
+    binary,
+    binaryArch: arch,
+    hasPublic: top.has('pb_public/'),
+    hasMigrations: top.has('pb_migrations/'),
+    hasHooks: top.has('pb_hooks/'),
+    topLevel: [...top].sort(),
+  };
+}
+
+/** The summary, plus every entry as unzip will write it (for tests that compare with unzip). */
+export async function readVersionZip(path: string, opts: { binary?: string; limits?: ZipLimits } = {}): Promise<{ summary: ZipSummary; listing: ZipListing[] }> {
+  const binary = opts.binary ?? 'pocketbase';
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const file = await openZip(path);
+  try {
+    const entries = (await readArchive(file, { maxEntries: limits.maxEntries })).map(checkEntry);
+    checkNameClashes(entries);
+    const total = checkLimits(entries, limits);
+    const bin = findBinary(entries, binary);
+    const head = await verifyData(file, entries, bin);
+    return {
+      summary: summarize(entries, total, binary, binaryArch(head.subarray(0, HEAD_BYTES))),
+      listing: entries.map((e) => ({ name: e.name, isDir: e.isDir, size: e.uncompressedSize })),
+    };
+  } finally {
+    await file.close();
+  }
 }
 
 export async function inspectVersionZip(path: string, opts: { binary?: string; limits?: ZipLimits } = {}): Promise<ZipSummary> {
-  const binary = opts.binary ?? 'pocketbase';
-  const limits = opts.limits ?? DEFAULT_LIMITS;
-  const zip = await open(path);
-  try {
-    if (zip.entryCount > limits.maxEntries) {
-      throw new SkiffError('VERSION_TOO_MANY_ENTRIES', { message: `The zip has ${zip.entryCount} entries; Skiff allows ${limits.maxEntries}.` });
-    }
-    const top = new Set<string>();
-    let total = 0;
-    let count = 0;
-    let binaryEntry: yauzl.Entry | undefined;
-    let binaryExecutable = false;
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', (e: Error) => reject(e instanceof SkiffError ? e : new SkiffError('VERSION_NOT_ZIP', { detail: e.message })));
-      zip.on('end', () => resolve());
-      zip.on('entry', (entry: yauzl.Entry) => {
-        const name = (entry.fileName as unknown as Buffer).toString('utf8');
-        const why = unsafeEntryName(name);
-        if (why) return reject(new SkiffError('VERSION_UNSAFE_PATH', { message: `The zip entry "${name}" ${why}.` }));
-        const unixMode = entry.versionMadeBy >> 8 === 3 ? entry.externalFileAttributes >>> 16 : 0;
-        if ((unixMode & S_IFMT) === S_IFLNK) return reject(new SkiffError('VERSION_SYMLINK', { message: `The zip entry "${name}" is a symbolic link.` }));
-        count++;
-        total += entry.uncompressedSize;
-        if (total > limits.maxUncompressedBytes) {
-          return reject(new SkiffError('VERSION_TOO_LARGE', { message: `The zip unpacks to more than ${Math.round(limits.maxUncompressedBytes / 1048576)} MiB.` }));
-        }
-        const first = name.split('/')[0];
-        if (first) top.add(name.includes('/') ? `${first}/` : first);
-        const isDir = name.endsWith('/') || (unixMode & S_IFMT) === S_IFDIR;
-        if (name === binary && !isDir) {
-          binaryEntry = entry;
-          // Zips made without Unix modes (e.g. on Windows) carry no executable bit: chmod on the server then.
-          binaryExecutable = unixMode === 0 || (unixMode & 0o111) !== 0;
-        }
-        zip.readEntry();
-      });
-      zip.readEntry();
-    });
-    if (!binaryEntry) throw new SkiffError('VERSION_NO_BINARY', { message: `The zip has no "${binary}" at its top level.` });
-    if (!binaryExecutable) throw new SkiffError('VERSION_NO_BINARY', { message: `"${binary}" in the zip is not executable (its mode has no x bit).`, fix: `chmod +x ${binary} before zipping.` });
-    const arch = binaryArch(await readHead(zip, binaryEntry, 64));
-    return {
-      entries: count,
-      uncompressedBytes: total,
-      binary,
-      binaryArch: arch,
-      hasPublic: top.has('pb_public/'),
-      hasMigrations: top.has('pb_migrations/'),
-      hasHooks: top.has('pb_hooks/'),
-      topLevel: [...top].sort(),
-    };
-  } finally {
-    zip.close();
-  }
+  return (await readVersionZip(path, opts)).summary;
 }

@@ -261,8 +261,9 @@ verb_app_site() {
   if [ -e "$path" ]; then cp -p "$path" "$path.skiff-prev"; else rm -f "$path.skiff-prev"; fi
   r=$(install_if_changed "$tmp" "$path" 0644)
   if [ "$r" = changed ]; then
-    if ! caddy validate --adapter caddyfile --config /etc/caddy/Caddyfile > "$STATE/caddy-validate.log" 2>&1; then
-      cat "$STATE/caddy-validate.log" >&2
+    local out
+    if ! out=$(caddy validate --adapter caddyfile --config /etc/caddy/Caddyfile 2>&1); then
+      printf '%s\n' "$out" | tail -n 5 >&2
       if [ -e "$path.skiff-prev" ]; then mv -f "$path.skiff-prev" "$path"; else rm -f "$path"; fi
       die "caddy rejected the site; the previous one is back"
     fi

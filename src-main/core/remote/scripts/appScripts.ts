@@ -101,19 +101,20 @@ snap_pid=$!`
   const blocks = Math.ceil(o.maxBytes / 1024) + 1;
   const unpack = o.reuse
     ? sh`echo "releases/${o.releaseId} is already on the server"`
-    : sh`trap 'rm -rf ${rel + '.tmp'}' EXIT
+    : sh`o_bytes=${o.maxBytes}; o_files=${o.maxEntries}
+trap 'rm -rf ${rel + '.tmp'}' EXIT
 rm -rf ${rel + '.tmp'}; mkdir -p ${rel + '.tmp'}
 if ! echo ${o.sha256 + '  ' + part} | sha256sum -c --status; then rm -f ${part}; echo "the uploaded file does not match the version's sha256" >&2; exit 3; fi
 if ! ( ulimit -f ${blocks}; timeout ${UNPACK_TIMEOUT_S} unzip -o -q ${part} -d ${rel + '.tmp'} </dev/null ); then echo "unzip failed or took longer than ${UNPACK_TIMEOUT_S} s; nothing was kept" >&2; exit 3; fi
-bytes=$(du -sb --apparent-size ${rel + '.tmp'} | cut -f1); entries=$(find ${rel + '.tmp'} -mindepth 1 | wc -l)
-if [ "$bytes" -gt ${o.maxBytes + 1024 * 1024} ] || [ "$entries" -gt ${o.maxEntries + 1} ]; then echo "the release unpacked to $bytes bytes in $entries entries, more than Skiff checked; nothing was kept" >&2; exit 3; fi
+bytes=$(find ${rel + '.tmp'} -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'); files=$(find ${rel + '.tmp'} -type f | wc -l)
+if [ "$bytes" -gt ${o.maxBytes} ] || [ "$files" -gt ${o.maxEntries} ]; then echo "the release unpacked to $bytes bytes in $files files, more than Skiff checked ($o_bytes bytes in $o_files); nothing was kept" >&2; exit 3; fi
 chmod -R u+rwX,g+rX,g-w,o-rwx ${rel + '.tmp'}
 chmod u+x,g+x ${rel + '.tmp/' + o.binary}
 printf '%s\\n' ${o.sha256} > ${rel + '.tmp/.skiff-sha256'}
 mv -T ${rel + '.tmp'} ${rel}
 trap - EXIT
 rm -f ${part}
-echo "verified sha256 and unpacked $entries entries into releases/${o.releaseId}"`;
+echo "verified sha256 and unpacked $files files ($bytes bytes) into releases/${o.releaseId}"`;
   const waitSnapshot = o.snapshot
     ? sh`if ! wait "$snap_pid"; then cat ${p.meta + '/snapshot.log'} >&2; rm -f ${snap + '.part'}; echo "the data snapshot failed" >&2; exit 6; fi
 if [ -s ${snap + '.part'} ]; then mv -f ${snap + '.part'} ${snap}; echo snapshot=yes; echo "data snapshot: backups/${o.releaseId}.tar.zst ($(du -h ${snap} | cut -f1))"; else rm -f ${snap + '.part'}; echo snapshot=none; echo "no data yet: nothing to snapshot"; fi`

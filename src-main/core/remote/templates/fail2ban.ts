@@ -20,8 +20,13 @@ bantime = ${BAN.banTime}
 `;
 
 export const FILTER = `# Managed by Skiff: one line per SSH connection that ended without logging in.
+[INCLUDES]
+before = common.conf
+
 [Definition]
 _daemon = sshd
+# The journal gives "host sshd[pid]: message"; match the message only.
+prefregex = ^%(__prefix_line)s<F-CONTENT>.+</F-CONTENT>$
 failregex = ^(?:Connection (?:closed|reset)|Disconnected) (?:by|from) (?:invalid|authenticating) user \\S+ <HOST> port \\d+ \\[preauth\\]\\s*$
             ^Disconnecting (?:invalid|authenticating) user \\S+ <HOST> port \\d+: Too many authentication failures \\[preauth\\]\\s*$
 ignoreregex =
