@@ -47,12 +47,12 @@ export function createCore(opts: CoreOptions): SkiffCore {
   const vault = opts.vault ?? new KeyringVault(opts.keychainService ?? process.env.SKIFF_KEYCHAIN_SERVICE ?? 'Skiff');
   const settings = openSettingsFile(opts.dataDir);
   const store = new ServerStore(settings);
-  let servers: ServerService | undefined;
+  // The pool asks for connect options only when it connects, by which time `servers` exists.
   const pool = new ConnectionPool(
-    (id) => servers!.connectOptions(id),
+    (id) => servers.connectOptions(id),
     (status) => events.emit('connection.status', status),
   );
-  servers = new ServerService(store, vault, pool, {
+  const servers: ServerService = new ServerService(store, vault, pool, {
     readyTimeoutMs: opts.readyTimeoutMs,
     onChanged: (serverId) => events.emit('servers.changed', { serverId }),
   });

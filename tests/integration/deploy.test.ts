@@ -85,10 +85,12 @@ describe('deploy', () => {
     expect(await servedVersion()).toBe('v1');
     expect((await viaCaddy('/index.html')).body).toBe('<h1>v1</h1>');
 
-    const env = (await vps.exec('cat /opt/skiff/apps/web/shared/env; stat -c %U:%a /opt/skiff/apps/web/shared/env')).stdout;
+    const env = (await vps.exec('cat /etc/skiff/apps/web.env; stat -c %U:%a /etc/skiff/apps/web.env')).stdout;
     expect(env).toContain('GREETING="hi \\"there\\" $(reboot) `x`"');
     expect(env).toContain('API_KEY="k3y-$ecret"');
-    expect(env).toContain('skiff:600');
+    expect(env).toContain('root:600');
+    // What the app itself sees, byte for byte.
+    expect(JSON.parse((await viaCaddy('/api/fixture')).body).env).toEqual({ GREETING: 'hi "there" $(reboot) `x`', API_KEY: 'k3y-$ecret' });
     const su = (await vps.exec('sqlite3 /opt/skiff/apps/web/shared/pb_data/data.db "select email, password from _superusers"')).stdout.trim();
     expect(su).toBe('admin@example.com|super "secret" $(1)');
     const app1 = core.apps.get(app.id);
@@ -138,7 +140,8 @@ describe('rollback', () => {
     const target = core.apps.get(app.id).releases.find((r) => r.versionSha256 === v.v1.sha256)!;
     const { job, log } = await runJob(core, () => core.ops.rollback(app.id, target.id, true));
     expect(job.error).toBeUndefined();
-    expect(log).toMatch(/restored data from backups\/\S+\.tar\.zst \(previous data kept in pb_data\.before-restore-/);
+    expect(log).toMatch(/restoring data from backups\/\S+\.tar\.zst/);
+    expect(log).toMatch(/restored the data snapshot \(the data it replaced is in shared\/pb_data\.before-restore-/);
     expect(await servedVersion()).toBe('v1');
     // The data is as it was just before v3 went live: v3's migration is gone from it.
     expect(JSON.parse((await viaCaddy('/api/fixture')).body).migrations).toEqual(before);
@@ -187,7 +190,7 @@ describe('faults', () => {
   }, 300_000);
 
   it('a deploy from another desktop holding the remote lock is refused, naming it', async () => {
-    await vps.exec(`mkdir /opt/skiff/apps/web/.skiff/lock && echo "other-job $(date +%s) skiff@other-laptop" > /opt/skiff/apps/web/.skiff/lock/holder && chown -R skiff: /opt/skiff/apps/web/.skiff/lock`);
+    await vps.exec(`mkdir /opt/skiff/apps/web/.skiff/lock && echo "other-job $(date +%s) 0b9f3c2e-1111-4222-8333-444455556666 skiff@other-laptop" > /opt/skiff/apps/web/.skiff/lock/holder && chown -R skiff: /opt/skiff/apps/web/.skiff/lock`);
     const { job } = await runJob(core, () => core.ops.deploy(app.id, v.v1.sha256));
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe('APP_LOCKED');
@@ -203,7 +206,8 @@ describe('faults', () => {
     const arm = await core.versions.add(writeZip(path.join(dir, 'arm.zip'), [{ name: 'pocketbase', data: `b64:${head.toString('base64')}`, mode: 0o755 }]));
     const { job } = await runJob(core, () => core.ops.deploy(app.id, arm.sha256));
     expect(job.error?.code).toBe('VERSION_ARCH_MISMATCH');
-    expect(job.steps[1].status).toBe('cancelled');
+    expect(job.steps[1].status).toBe('failed');
+    expect(job.steps[2].status).toBe('cancelled');
     expect(await servedVersion()).toBe('v2');
   }, 120_000);
 });

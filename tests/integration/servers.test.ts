@@ -56,9 +56,15 @@ describe('a server with a key file', () => {
     const server = await addTrusted(core, vps, { name: 'rsa', user: 'root', auth: { kind: 'keyFile', privateKey: rsa.text, passphrase: rsa.passphrase } });
     expect(server.auth).toMatchObject({ kind: 'keyFile', hasPassphrase: true });
     expect((await core.servers.testConnection(server.id)).facts?.os).toMatch(/Debian/);
-    // Reconnect (dropped connection) uses the cached decrypted key.
+    // A reconnect uses the key decrypted at the first login: with the passphrase gone from the
+    // keychain it still logs in, which it could not if it decrypted again.
+    await core.vault.delete(`server/${server.id}/passphrase`);
     core.pool.drop(server.id);
-    expect((await core.servers.testConnection(server.id)).facts).toBeDefined();
+    expect((await core.servers.testConnection(server.id)).facts?.os).toMatch(/Debian/);
+    // Forgetting the cached key proves it was the cache: now the passphrase is needed again.
+    core.servers.credentials.forget(server.id);
+    core.pool.drop(server.id);
+    await expectCode(core.servers.testConnection(server.id), 'PASSPHRASE_REQUIRED');
     core.close();
   });
 

@@ -76,19 +76,28 @@ describe('setup', () => {
     expect(job.error).toBeUndefined();
     expect(job.status).toBe('succeeded');
     expect(job.steps.every((s) => s.durationMs !== undefined)).toBe(true);
-    expect(log).toMatch(/▶ \[3\/10\] Create the app user "skiff"/);
+    expect(log).toMatch(/▶ \[3\/11\] Create the deploy user "skiff"/);
     expect(log).toMatch(/✓ done/);
     server = core.servers.get(server.id);
     expect(server.user).toBe('skiff');
     expect(server.setup).toMatchObject({ appUser: 'skiff', adminUser: 'root' });
 
     const vps = vm.get();
-    const facts = (await vps.exec(`id -un skiff; stat -c '%U:%G %a' /opt/skiff /opt/skiff/apps
+    const facts = (await vps.exec(`id -un skiff; getent passwd skiff | cut -d: -f5; stat -c '%U:%G %a' /opt/skiff /opt/skiff/apps
+grep -c 'skiff-desktop namespaces="skiff-helper" ssh-ed25519' /etc/skiff/helper-signers; stat -c '%U:%G %a' /etc/skiff/helper-signers /usr/local/sbin/skiff-root
+grep -E '^proc /proc ' /proc/mounts; su -s /bin/sh nobody -c 'ps -e -o pid=' | wc -l
 for p in ufw fail2ban caddy unzip curl sqlite3 unattended-upgrades; do dpkg-query -W -f='$''{Package} $''{Status}\\n' $p; done
 cat /etc/apt/apt.conf.d/20auto-upgrades; cat /etc/sudoers.d/skiff-skiff
 su - skiff -c 'sudo -n true' >/dev/null 2>&1 && echo FULL-SUDO || echo no-full-sudo
 su - skiff -c 'sudo -n /usr/local/sbin/skiff-root version'`)).stdout;
-    expect(facts).toContain('root:root 755\nskiff:skiff 750');
+    expect(facts).toContain('Skiff deploy user');
+    // Apps reach their own folder through /opt/skiff/apps, but cannot list it.
+    expect(facts).toContain('root:root 755\nskiff:skiff 711');
+    // This desktop's key may sign helper updates; only root can change the helper or the key list.
+    expect(facts).toMatch(/^1\nroot:root 644\nroot:root 755$/m);
+    // /proc hides other users' processes: nobody sees only its own ps.
+    expect(facts).toMatch(/hidepid=invisible/);
+    expect(facts).toMatch(/\n1\n$/);
     for (const p of ['ufw', 'fail2ban', 'caddy', 'unzip', 'curl', 'sqlite3', 'unattended-upgrades']) expect(facts).toContain(`${p} install ok installed`);
     expect(facts).toContain('APT::Periodic::Unattended-Upgrade "1";');
     expect(facts).toContain('skiff ALL=(root) NOPASSWD: /usr/local/sbin/skiff-root');
@@ -96,6 +105,13 @@ su - skiff -c 'sudo -n /usr/local/sbin/skiff-root version'`)).stdout;
     expect(facts).toMatch(/skiff-root [0-9a-f]{16}/);
     expect(await vps.canLogin('skiff', key.path)).toBe(true);
   }, 600_000);
+
+  it('refuses an existing account it did not create as the deploy user (it would get a sudo entry)', async () => {
+    const { job } = await runJob(core, () => core.ops.setup(server.id, 'pwuser'));
+    expect(job.status).toBe('failed');
+    expect(job.error?.message).toMatch(/"pwuser" is an existing account on the server that Skiff did not create/);
+    expect((await vm.get().exec('test -e /etc/sudoers.d/skiff-pwuser && echo yes || echo no')).stdout.trim()).toBe('no');
+  }, 120_000);
 
   it('changes nothing the second time, and says so per step', async () => {
     const { job, log } = await runJob(core, () => core.ops.setup(server.id, 'skiff'));
@@ -181,10 +197,26 @@ describe('hardening', () => {
     expect(after.fail).toBeLessThan(sshAuditBefore.fail);
   });
 
-  it('fail2ban bans the host after repeated failed logins (and the test unbans it)', async () => {
+  it('three refused root logins from the desktop (muscle memory) count as three and do not cut Skiff off', async () => {
+    const vps = vm.get();
+    // A clean jail: the checks above spent failures of their own (root and password logins refused).
+    await vps.exec('systemctl stop fail2ban && journalctl --rotate >/dev/null 2>&1 && journalctl --vacuum-time=1s >/dev/null 2>&1; systemctl start fail2ban; for i in $(seq 1 50); do fail2ban-client ping >/dev/null 2>&1 && break; sleep 0.2; done');
+    for (let i = 0; i < 3; i++) expect(await vps.canLogin('root')).toBe(false);
+    let status = '';
+    for (let i = 0; i < 20 && !/Currently failed:\s+3/.test(status); i++) {
+      status = (await vps.exec('fail2ban-client status sshd')).stdout;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(status).toMatch(/Currently failed:\s+3/);
+    expect(status).toMatch(/Currently banned:\s+0/);
+    core.pool.drop(server.id);
+    expect((await core.servers.testConnection(server.id)).facts).toBeDefined();
+  }, 120_000);
+
+  it('fail2ban bans the host after repeated failed logins; Skiff names the ban, how long, and how to lift it', async () => {
     const vps = vm.get();
     const stranger = makeKeyFile();
-    for (let i = 0; i < 7; i++) await vps.canLogin('no-such-user', stranger.path);
+    for (let i = 0; i < 4; i++) await vps.canLogin('no-such-user', stranger.path);
     let banned = '';
     for (let i = 0; i < 60 && !banned.includes('10.0.2.2'); i++) {
       banned = (await vps.exec('fail2ban-client status sshd')).stdout;
@@ -192,6 +224,10 @@ describe('hardening', () => {
     }
     expect(banned).toMatch(/Banned IP list:.*10\.0\.2\.2/);
     expect(await vps.canLogin('skiff', key.path)).toBe(false);
+    core.pool.drop(server.id);
+    const err = await core.servers.testConnection(server.id).then(() => undefined, (e: unknown) => e as { message: string; fix: string });
+    expect(err?.message).toMatch(/fail2ban has most likely banned this computer's address \(10\.0\.2\.2\): it bans for 1 hour after 5 refused logins within 10 minutes/);
+    expect(err?.fix).toMatch(/fail2ban-client set sshd unbanip 10\.0\.2\.2/);
     await vps.exec('fail2ban-client set sshd unbanip 10.0.2.2');
     expect(await vps.canLogin('skiff', key.path)).toBe(true);
   }, 120_000);
@@ -207,7 +243,7 @@ describe('hardening', () => {
     const { job } = await runJob(core, () => core.ops.audit(server.id));
     expect(job.status).toBe('succeeded');
     server = core.servers.get(server.id);
-    for (const id of ['ssh.root-login', 'ssh.password-auth', 'ssh.kbd-interactive', 'ssh.max-auth-tries', 'fw.active', 'fw.default-deny', 'fw.ssh-allowed', 'f2b.running', 'updates.unattended', 'access.sudoers']) {
+    for (const id of ['ssh.root-login', 'ssh.password-auth', 'ssh.kbd-interactive', 'ssh.max-auth-tries', 'fw.active', 'fw.default-deny', 'fw.ssh-allowed', 'f2b.running', 'updates.unattended', 'access.sudoers', 'system.hidepid']) {
       expect(`${id}: ${statusOf(server, id)}`).toBe(`${id}: pass`);
     }
     expect(server.lastAudit!.summary.fail).toBe(0);

@@ -9,7 +9,7 @@ import type { JobDefinition, StepDefinition } from '../jobs/runner';
 import { serviceUser } from '../remote/paths';
 import { parseKv } from '../remote/readBack';
 import { migrateAppScript } from '../remote/scripts/appScripts';
-import { APP_UNITS_SCRIPT, HIDEPID_CHECK_SCRIPT } from '../remote/scripts/serverScripts';
+import { APP_UNITS_SCRIPT, HIDEPID_CHECK_SCRIPT, layoutCheckScript } from '../remote/scripts/serverScripts';
 import type { OpsDeps } from './deps';
 import { appConfig } from './app/tasks/config';
 import { HEALTH_TIMEOUT_S } from './app/tasks/goLive';
@@ -73,7 +73,10 @@ export function migrateServerJob(deps: OpsDeps, serverId: string): JobDefinition
       {
         title: 'Let apps reach their own folder only (/opt/skiff/apps: 0711)',
         run: async (ctx) => {
-          await ctx.exec(ssh, helper(access, 'layout-init', server.setup!.appUser).text);
+          const user = server.setup!.appUser;
+          const st = await ctx.exec(ssh, layoutCheckScript(user).text, { quiet: true });
+          if (st.stdout.trim() === `root:root 755\n${user}:${user} 711`) return { skipped: true, note: 'already so' };
+          await ctx.exec(ssh, helper(access, 'layout-init', user).text);
         },
       },
       ...apps.map(moveApp),

@@ -35,8 +35,10 @@ function refuse(app: string, what: string, value: string): never {
 export const manifestRelease = z.object({
   id: z.string().regex(RELEASE_ID),
   sha256: z.string().regex(SHA256),
+  // eslint-disable-next-line no-control-regex
   label: z.string().max(300).refine((s) => !/[\x00-\x1f]/.test(s)),
   deployedAt: z.iso.datetime(),
+  // eslint-disable-next-line no-control-regex
   migrations: z.array(z.string().regex(/^[^/\x00-\x1f]{1,255}$/)).max(10_000),
   snapshot: z.boolean(),
 });
@@ -152,6 +154,7 @@ export function readAppState(app: string, out: string): AppState {
 /** Migration file names a release carries (from the unpack's output), checked like the manifest's. */
 export function readMigrations(app: string, kv: Map<string, string[]>): string[] {
   return (kv.get('migration') ?? []).map((m) => {
+    // eslint-disable-next-line no-control-regex
     if (!/^[^/\x00-\x1f]{1,255}$/.test(m)) refuse(app, 'migration file name', m);
     return m;
   });

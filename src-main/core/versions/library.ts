@@ -122,6 +122,7 @@ export class VersionLibrary {
 export function exportName(fileName: string, sha256: string): string {
   const last = fileName.split(/[\\/]/).pop() ?? '';
   // Control characters (NUL would make the copy throw), and what Windows forbids in a name.
+  // eslint-disable-next-line no-control-regex
   const cleaned = last.replace(process.platform === 'win32' ? /[\x00-\x1f<>:"|?*]/g : /[\x00-\x1f]/g, '_').trim();
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? `pocketbase-${sha256.slice(0, 8)}.zip` : cleaned;
 }

@@ -1,7 +1,7 @@
 // The root helper, without a server: its verbs are exactly the table's, it refuses bad arguments
 // before doing anything, and it renders every file byte for byte as the TypeScript templates do.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +47,14 @@ describe('the root helper', () => {
     expect(bodies).toEqual(Object.keys(VERBS).map(verbFunction).sort());
     const arms = [...ROOT_HELPER.script.matchAll(/^ {2}([a-z0-9-]+)\) /gm)].map((m) => m[1]).sort();
     expect(arms).toEqual(Object.keys(VERBS).sort());
+  });
+
+  it('is documented verb by verb in docs/security.md', () => {
+    const doc = readFileSync(path.join(__dirname, '../../../../docs/security.md'), 'utf8');
+    for (const [verb, spec] of Object.entries(VERBS)) {
+      expect(doc, verb).toContain(`| \`${verb}`);
+      expect(doc, verb).toContain(spec.does);
+    }
   });
 
   it.each([
@@ -140,7 +148,7 @@ describe('helperCall', () => {
     const script = pairs.map(([kind, s]) => `(valid_${kind} ${shq(s)} 2>/dev/null) && echo 1 || echo 0`).join('\n');
     const bash = fn(script).out.trim().split('\n');
     pairs.forEach(([kind, s], i) => expect(bash[i] === '1', `${kind} ${JSON.stringify(s)}`).toBe(argIsValid(kind, s)));
-  });
+  }, 30_000);
 });
 
 function shq(s: string): string {

@@ -217,6 +217,7 @@ done`;
 function restoreDataScript(app: string, snapshotOf: string): ShellText {
   const file = `${appPaths(app).backups}/${snapshotOf}.tar.zst`;
   return sh`[ -e ${file} ] || { echo "there is no data snapshot taken before ${snapshotOf}" >&2; exit 5; }
+echo "restoring data from backups/${snapshotOf}.tar.zst (taken just before ${snapshotOf} went live)"
 ${helperCall('data-restore', [app])} < ${file}`;
 }
 

@@ -1,0 +1,229 @@
+// The privilege model on a real server, and what an attacker (a compromised app, a hostile file on
+// the server, a desktop closed mid-deploy) can do with it: two apps, each on its own service user,
+// sandboxed; nothing of one reaches the other, the deploy user or root; state read back from the
+// server is checked before use; a go-live that is never confirmed undoes itself.
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildVersionZip } from '../../e2e/fixtures/versionZip';
+import { ensurePreparedDisk } from '../../e2e/vps/prepared';
+import { TestVps } from '../../e2e/vps/vm';
+import { createCore } from '../../src-main/core/skiffCore';
+import { GUARD_S } from '../../src-main/core/ops/app/tasks/goLive';
+import type { App, Job, JobEvent, Server, Version } from '../../src-shared/domain';
+import { addTrusted, authorize, makeCore, makeKeyFile, runJob, type TestCore } from './helpers';
+
+let vps: TestVps;
+let core: TestCore;
+let server: Server;
+let web: App;
+let shop: App;
+const v: Record<string, Version> = {};
+const PASSWORD = 'Super Secret 42 pw';
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function get(domain: string, pathname: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: vps.ports.http, path: pathname, headers: { Host: domain }, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+async function served(domain = 'web.skiff.test'): Promise<string> {
+  const r = await get(domain, '/api/fixture');
+  return r.status === 200 ? JSON.parse(r.body).version : `HTTP ${r.status}`;
+}
+
+beforeAll(async () => {
+  vps = await TestVps.boot({ disk: await ensurePreparedDisk((s) => console.log(`[vps] ${s}`)), log: (s) => console.log(`[vps] ${s}`) });
+  const key = makeKeyFile();
+  await authorize(vps, key.publicKey);
+  core = makeCore();
+  server = await addTrusted(core, vps, { name: 'two apps', user: 'root', auth: { kind: 'keyFile', privateKey: key.text } });
+  expect((await runJob(core, () => core.ops.setup(server.id, 'skiff'))).job.error).toBeUndefined();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-lp-'));
+  const add = async (label: string, o: Parameters<typeof buildVersionZip>[1] = { label }) => core.versions.add(buildVersionZip(path.join(dir, `${label}.zip`), o));
+  v.v1 = await add('v1');
+  v.v2 = await add('v2', { label: 'v2', migrations: { '2_more.js': '//' } });
+  v.v3 = await add('v3');
+  v.broken = await add('broken', { label: 'broken', broken: 'unhealthy' });
+  web = await core.apps.create({ serverId: server.id, name: 'web', domain: 'web.skiff.test', tls: 'off', keepReleases: 5, binary: 'pocketbase', env: [{ key: 'API_KEY', value: 'web-only-secret', secret: true }], superuserEmail: 'admin@example.com', superuserPassword: PASSWORD });
+  shop = await core.apps.create({ serverId: server.id, name: 'shop', domain: 'shop.skiff.test', tls: 'off', keepReleases: 5, binary: 'pocketbase', env: [] });
+}, 600_000);
+
+afterAll(async () => {
+  core?.close();
+  await vps?.stop();
+});
+
+describe('the privilege model', () => {
+  it('runs each app as its own service user, sandboxed to a systemd-analyze exposure of 2.5 or less', async () => {
+    for (const app of [web, shop]) expect((await runJob(core, () => core.ops.deploy(app.id, v.v1.sha256))).job.status).toBe('succeeded');
+    expect(await served('web.skiff.test')).toBe('v1');
+    expect(await served('shop.skiff.test')).toBe('v1');
+    const facts = (await vps.exec(`ps -o user= -C pocketbase | sort -u
+getent passwd pb-web | cut -d: -f7; passwd -S pb-web | cut -d' ' -f2
+for a in web shop; do systemd-analyze security skiff-$a.service --no-pager | tail -n 1; done`)).stdout;
+    console.log(`[sandbox] ${facts.trim().split('\n').slice(-2).join(' | ')}`);
+    expect(facts).toMatch(/^pb-shop\npb-web\n/);
+    expect(facts).toMatch(/\/usr\/sbin\/nologin\nL\n/);
+    const exposures = [...facts.matchAll(/Overall exposure level for skiff-\w+\.service: ([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(exposures).toHaveLength(2);
+    for (const e of exposures) expect(e).toBeLessThanOrEqual(2.5);
+  }, 300_000);
+
+  it('an app that is broken into cannot touch its release, current, manifest, backups or env file, the other app, or sudo', async () => {
+    const r = JSON.parse((await get('web.skiff.test', '/api/fixture/attack?other=shop')).body) as Record<string, string>;
+    const allowed = Object.entries(r).filter(([, outcome]) => outcome === 'ALLOWED').map(([k]) => k);
+    expect(allowed).toEqual(['write_own_data']);
+    expect(await served('web.skiff.test')).toBe('v1');
+  });
+
+  it('as the service user: sudo grants nothing, and the deploy user\'s files, the env file and the other app are out of reach', async () => {
+    const out = (await vps.exec(`cd /
+try() { if runuser -u pb-web -- "$@" >/dev/null 2>&1; then echo "ALLOWED: $*"; else echo "denied: $*"; fi; }
+try sudo -n -l
+try sudo -n /usr/local/sbin/skiff-root version
+try touch /opt/skiff/apps/web/releases/x
+try sh -c 'echo x >> /opt/skiff/apps/web/current/pocketbase'
+try ln -sfn /tmp /opt/skiff/apps/web/current
+try sh -c 'echo x >> /opt/skiff/apps/web/.skiff/manifest.json'
+try sh -c 'echo x >> /etc/skiff/apps/web.env'
+try cat /etc/skiff/apps/web.env
+try ls /opt/skiff/apps/shop
+try ls /opt/skiff/apps
+try cat /opt/skiff/apps/shop/shared/pb_data/data.db
+try touch /opt/skiff/apps/web/shared/pb_data/ok`)).stdout;
+    expect(out.split('\n').filter((l) => l.startsWith('ALLOWED'))).toEqual(['ALLOWED: touch /opt/skiff/apps/web/shared/pb_data/ok']);
+  });
+
+  it('never shows the superuser password in another user\'s process list, nor in the log', async () => {
+    // Watchers read every command line they can see for the whole deploy; root's proves they work.
+    await vps.exec(`rm -f /tmp/seen-*
+for u in root nobody skiff pb-shop; do
+  ( runuser -u "$u" -- timeout 120 sh -c 'while :; do cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\\000" " "; echo; done' | grep -c -F ${JSON.stringify(PASSWORD)} > /tmp/seen-$u ) >/dev/null 2>&1 &
+done`);
+    await new Promise((r) => setTimeout(r, 2000));
+    const { job, log } = await runJob(core, () => core.ops.deploy(web.id, v.v3.sha256));
+    expect(job.status).toBe('succeeded');
+    expect(log).toMatch(/superuser admin@example\.com set/);
+    expect(log).not.toContain(PASSWORD);
+    await vps.exec("pkill -f 'timeout 120 sh -c' || true; sleep 1");
+    const seen = Object.fromEntries((await vps.exec('for u in root nobody skiff pb-shop; do echo "$u $(cat /tmp/seen-$u 2>/dev/null || echo 0)"; done')).stdout.trim().split('\n').map((l) => l.split(' ')).map(([u, n]) => [u, Number(n)]));
+    expect(seen.root).toBeGreaterThan(0);
+    expect({ nobody: seen.nobody, skiff: seen.skiff, 'pb-shop': seen['pb-shop'] }).toEqual({ nobody: 0, skiff: 0, 'pb-shop': 0 });
+  }, 300_000);
+});
+
+describe('hostile state on the server', () => {
+  async function plant(script: string) {
+    await vps.exec(`rm -f /tmp/pwned; ${script}`);
+  }
+
+  it('a manifest naming a release "x$(touch /tmp/pwned)" makes deploy and rollback refuse, naming it; nothing of it runs', async () => {
+    const manifest = '/opt/skiff/apps/web/.skiff/manifest.json';
+    await plant(`cp ${manifest} /root/manifest.bak && python3 - <<'PY'
+import json
+p = "${manifest}"
+m = json.load(open(p))
+m["releases"][0]["id"] = "x$(touch /tmp/pwned)"
+json.dump(m, open(p, "w"))
+PY`);
+    try {
+      for (const start of [() => core.ops.deploy(web.id, v.v1.sha256), () => core.ops.rollback(web.id, core.apps.get(web.id).releases.find((r) => !r.current)!.id, false)]) {
+        const { job } = await runJob(core, start);
+        expect(job.status).toBe('failed');
+        expect(job.error?.code).toBe('SERVER_STATE_INVALID');
+        expect(job.error?.message).toContain('x$(touch /tmp/pwned)');
+      }
+      expect((await vps.exec('test -e /tmp/pwned && echo RAN || echo clean')).stdout.trim()).toBe('clean');
+      expect(await served('web.skiff.test')).toBe('v3');
+    } finally {
+      await vps.exec(`cp /root/manifest.bak ${manifest} && chown skiff: ${manifest}`);
+    }
+  }, 180_000);
+
+  it('a release folder named "x$(touch /tmp/pwned)" is refused the same way', async () => {
+    await plant("install -d -o skiff -g skiff '/opt/skiff/apps/web/releases/x$(touch /tmp/pwned)'");
+    try {
+      const { job } = await runJob(core, () => core.ops.deploy(web.id, v.v1.sha256));
+      expect(job.error?.code).toBe('SERVER_STATE_INVALID');
+      expect(job.error?.message).toContain('x$(touch /tmp/pwned)');
+      expect((await vps.exec('test -e /tmp/pwned && echo RAN || echo clean')).stdout.trim()).toBe('clean');
+    } finally {
+      await vps.exec("rm -rf '/opt/skiff/apps/web/releases/x$(touch /tmp/pwned)'");
+    }
+  }, 120_000);
+});
+
+describe('a desktop closed mid-deploy', () => {
+  /** Starts a deploy in a Skiff process of its own and SIGKILLs it once the switch happened. */
+  async function deployAndKill(app: App, version: Version): Promise<void> {
+    core.close();
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), [path.join(here, 'support/deployHost.ts')], {
+      env: { ...process.env, SKIFF_DATA_DIR: core.dataDir, SKIFF_KEYCHAIN_SERVICE: `skiff-test-${path.basename(core.dataDir)}`, SKIFF_APP_ID: app.id, SKIFF_SHA256: version.sha256 },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      let buf = '';
+      child.stdout!.on('data', (d) => {
+        buf += d;
+        for (const line of buf.split('\n').slice(0, -1)) {
+          const e = JSON.parse(line) as JobEvent | { type: 'done'; job: Job };
+          if (e.type === 'output' && /current -> releases\//.test(e.data)) { child.kill('SIGKILL'); resolve(); }
+          if (e.type === 'done') reject(new Error(`the deploy ended (${e.job.status}) before it could be killed`));
+        }
+        buf = buf.slice(buf.lastIndexOf('\n') + 1);
+      });
+      child.on('exit', () => resolve());
+    });
+  }
+
+  function reopen(): TestCore {
+    const again = createCore({ dataDir: core.dataDir, keychainService: `skiff-test-${path.basename(core.dataDir)}`, readyTimeoutMs: 8_000 });
+    return Object.assign(again, { settingsPath: core.settingsPath });
+  }
+
+  it('killed during go-live and reopened: the record matches what serves, the lock is free, deploy and rollback work', async () => {
+    await deployAndKill(web, v.v2);
+    core = reopen();
+    const reconcile = core.jobs.store.list({ serverId: server.id }).find((j) => j.kind === 'reconcile');
+    expect(reconcile).toBeDefined();
+    const done = await core.jobs.runner.wait(reconcile!.id);
+    expect(done.status).toBe('succeeded');
+    const servesNow = await served('web.skiff.test');
+    const record = core.apps.get(web.id).releases.find((r) => r.current);
+    expect(record?.versionLabel).toBe(`${servesNow}.zip`);
+    expect((await vps.exec('test -d /opt/skiff/apps/web/.skiff/lock && echo held || echo free')).stdout.trim()).toBe('free');
+    expect((await runJob(core, () => core.ops.deploy(web.id, v.v1.sha256))).job.status).toBe('succeeded');
+    expect(await served('web.skiff.test')).toBe('v1');
+    const back = core.apps.get(web.id).releases.find((r) => !r.current)!;
+    expect((await runJob(core, () => core.ops.rollback(web.id, back.id, false))).job.status).toBe('succeeded');
+  }, 300_000);
+
+  it('killed during the go-live of a broken version and never reopened: the server goes back by itself', async () => {
+    const before = await served('web.skiff.test');
+    await deployAndKill(web, v.broken);
+    let now = '';
+    for (let waited = 0; waited < (GUARD_S + 45) * 1000 && now !== before; waited += 2000) {
+      await new Promise((r) => setTimeout(r, 2000));
+      now = await served('web.skiff.test').catch(() => 'down');
+    }
+    expect(now).toBe(before);
+    expect((await vps.exec('cat /opt/skiff/apps/web/.skiff/golive-reverted')).stdout).toMatch(/^\d+ \d{8}-\d{6}-[0-9a-f]{8} /);
+    core = reopen();
+    const reconcile = core.jobs.store.list({ serverId: server.id }).find((j) => j.kind === 'reconcile' && j.status !== 'succeeded' && j.status !== 'failed');
+    if (reconcile) await core.jobs.runner.wait(reconcile.id);
+    expect(core.apps.get(web.id).releases.find((r) => r.current)?.versionLabel).toBe(`${before}.zip`);
+  }, 300_000);
+});
