@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['src-main/**/*.test.ts', 'src-shared/**/*.test.ts', 'src-renderer/**/*.test.ts', 'tests/unit/**/*.test.ts'],
           environment: 'node',
+          // Some unit tests run real bash or unzip hundreds of times; a loaded 2-core CI needs room.
+          testTimeout: 30_000,
         },
       },
       {

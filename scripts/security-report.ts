@@ -1,6 +1,7 @@
 // `npm run security-report`: what hardening changes in the eyes of two independent scanners.
 // Boots a fresh test VPS, runs ssh-audit (host side) and lynis (in the guest) before and after
-// Skiff's setup + hardening, and prints the figures side by side. Not part of `npm test`: lynis
+// Skiff's setup + hardening, and prints the figures side by side, then the sandbox score
+// (`systemd-analyze security`) of an app deployed with the real PocketBase and with the fixture. Not part of `npm test`: lynis
 // alone takes ~10 minutes per run under emulation. `--lynis-groups "ssh firewalls"` narrows it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { lynis, sshAudit, type LynisFigures, type SshAuditFigures } from '../e2e
 import { TestVps } from '../e2e/vps/vm';
 import { createCore } from '../src-main/core/skiffCore';
 import { sh } from '../src-main/core/remote/quote';
+import { buildVersionZip } from '../e2e/fixtures/versionZip';
+import { buildRealPocketbaseZip, realPocketbaseSkipReason } from '../e2e/fixtures/realPocketbase';
 
 const args = process.argv.slice(2);
 const groupsAt = args.indexOf('--lynis-groups');
@@ -45,6 +48,20 @@ try {
   }
   const skiffAudit = core.servers.get(server.id).lastAudit!;
   const after = await measure('after Skiff setup + hardening');
+
+  // The sandbox of each app's unit, as systemd rates it (lower is better; Skiff's target: ≤ 2.5).
+  const exposures: [string, string][] = [];
+  const pbSkip = realPocketbaseSkipReason();
+  const zips: [string, string][] = [['fixture', buildVersionZip(path.join(dir, 'fixture.zip'), { label: 'fixture' })]];
+  if (!pbSkip) zips.push(['pocketbase', buildRealPocketbaseZip(path.join(dir, 'pb.zip'), { label: 'real', hook: true, migration: true })]);
+  else console.log(`[report] real PocketBase skipped: ${pbSkip}`);
+  for (const [name, zip] of zips) {
+    const app = await core.apps.create({ serverId: server.id, name, tls: 'off', keepReleases: 2, binary: 'pocketbase', env: [] });
+    const job = await core.jobs.runner.wait(core.ops.deploy(app.id, (await core.versions.add(zip)).sha256).id);
+    if (job.status !== 'succeeded') throw new Error(`deploy of ${name}: ${job.error?.message ?? job.status}`);
+    const out = (await vps.exec(`systemd-analyze security skiff-${name}.service --no-pager | tail -n 1`)).stdout;
+    exposures.push([name, /: ([\d.]+ \S+)/.exec(out)?.[1] ?? out.trim()]);
+  }
   core.close();
 
   const row = (name: string, a: string | number, b: string | number) => console.log(`${name.padEnd(34)} ${String(a).padStart(12)} ${String(b).padStart(12)}`);
@@ -61,6 +78,7 @@ try {
   }
   const sum = (a: typeof skiffAudit) => `${a.summary.pass}/${a.summary.warn}/${a.summary.fail}`;
   row('Skiff audit: pass/warn/fail', sum(freshAudit), sum(skiffAudit));
+  for (const [name, e] of exposures) row(`systemd-analyze security (${name})`, '', e);
   if (after.audit.failures.length) console.log(`\nssh-audit still fails on:\n  ${after.audit.failures.join('\n  ')}`);
 } finally {
   await vps.stop();

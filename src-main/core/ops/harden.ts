@@ -12,12 +12,12 @@ import { unifiedDiff } from '../remote/diff';
 import { PATHS } from '../remote/paths';
 import { FILTER, renderFail2banJail } from '../remote/templates/fail2ban';
 import { SSHD_DROP_IN, SSHD_EXPECTED, firewallRules } from '../remote/templates/sshd';
-import { HARDENING_FILES_SCRIPT } from '../remote/scripts/serverScripts';
+import { HARDENING_FILES_SCRIPT, quietly, withStderr } from '../remote/scripts/serverScripts';
 import { helperCall } from '../remote/helper/verbs';
 import { splitSections } from './audit/evaluate';
 import { runScript } from '../ssh/exec';
 import type { OpsDeps } from './deps';
-import { sh, type ShellText } from '../remote/quote';
+import type { ShellText } from '../remote/quote';
 import { helper, probeAccess, type Access } from './privilege';
 import { ROOT_HELPER } from '../remote/helper/build';
 
@@ -66,7 +66,7 @@ async function readState(ssh: NodeSSH, access: Access) {
   const [sshd, files, ufw] = await Promise.all([
     runScript(ssh, helper(access, 'sshd-show').text),
     runScript(ssh, HARDENING_FILES_SCRIPT.text),
-    runScript(ssh, sh`${helper(access, 'ufw-status')} 2>&1 || true`.text),
+    runScript(ssh, withStderr(helper(access, 'ufw-status')).text),
   ]);
   const f = splitSections(files.stdout);
   return { sshd: sshd.stdout, jail: withNewline(f.get('jail')), filter: withNewline(f.get('filter')), ufw: ufw.stdout };
@@ -154,7 +154,7 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
           if (!sshdChanged) return { skipped: true, note: 'already in place' };
           await ctx.exec(ssh, helper(access, 'sshd-apply').text);
           sshdWritten = true;
-          const test = await ctx.exec(ssh, sh`${helper(access, 'sshd-test')} 2>&1`.text, { check: false });
+          const test = await ctx.exec(ssh, withStderr(helper(access, 'sshd-test')).text, { check: false });
           if (test.code !== 0) throw new SkiffError('SSHD_CONFIG_INVALID', { detail: test.stdout.trim().slice(-500) });
         },
       },
@@ -189,7 +189,7 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
       {
         title: 'fail2ban: watch SSH logins (one refused login counts once)',
         run: async (ctx) => {
-          const running = await ctx.exec(ssh, sh`${helper(access, 'fail2ban-status')} >/dev/null 2>&1`.text, { quiet: true, check: false });
+          const running = await ctx.exec(ssh, quietly(helper(access, 'fail2ban-status')).text, { quiet: true, check: false });
           if (state.jail === renderFail2banJail(access.sshPort) && state.filter === FILTER && running.code === 0) return { skipped: true, note: 'already watching' };
           await ctx.exec(ssh, helper(access, 'fail2ban-apply', access.sshPort).text);
         },

@@ -3,9 +3,7 @@
 import type { App, HardeningPreview, Job } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import { kvOne, parseKv, readManifest } from '../remote/readBack';
-import { appPaths } from '../remote/paths';
-import { breakLockScript } from '../remote/scripts/appScripts';
-import { sh } from '../remote/quote';
+import { breakLockScript, manifestScript } from '../remote/scripts/appScripts';
 import { runScript } from '../ssh/exec';
 import { auditJob } from './audit/auditJob';
 import type { OpsDeps } from './deps';
@@ -75,7 +73,7 @@ export class Operations {
   async refreshApp(appId: string): Promise<App> {
     const app = this.deps.apps.get(appId);
     const ssh = await this.deps.pool.get(app.serverId);
-    const out = parseKv((await runScript(ssh, sh`echo "manifest=$(base64 -w0 ${appPaths(app.name).manifest} 2>/dev/null || true)"`.text, { check: true })).stdout);
+    const out = parseKv((await runScript(ssh, manifestScript(app.name).text, { check: true })).stdout);
     return this.deps.apps.recordReleases(appId, toReleaseInfo(readManifest(app.name, kvOne(out, 'manifest'))));
   }
 

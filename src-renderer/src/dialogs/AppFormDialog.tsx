@@ -1,11 +1,19 @@
 // Create or edit an app: name, domain and TLS, port (picked by Skiff unless given), releases to
 // keep, env vars (secret ones go to the keychain) and the PocketBase superuser.
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import type { ZodType } from 'zod';
+import { createAppInput } from '../../../src-shared/contract';
 import type { App, TlsMode } from '../../../src-shared/domain';
 import type { SkiffError } from '../../../src-shared/errors';
 import { asSkiffError, call } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Modal } from '../components/Modal';
+
+/** The contract's own message for a field value, or undefined when the contract accepts it. */
+function fieldProblem(schema: ZodType, value: string): string | undefined {
+  const r = schema.safeParse(value);
+  return r.success ? undefined : r.error.issues[0]?.message ?? 'Not valid';
+}
 
 interface EnvRow { key: string; value: string; secret: boolean; keep: boolean }
 
@@ -20,9 +28,15 @@ export function AppFormDialog({ serverId, app, onSaved, onCancel }: { serverId: 
   const [password, setPassword] = useState('');
   const [error, setError] = useState<SkiffError | null>(null);
   const [busy, setBusy] = useState(false);
+  const emailProblemId = useId();
+  const passwordProblemId = useId();
+  // Checked as typed, with the contract's schemas and messages (an empty password keeps the stored one).
+  const emailProblem = fieldProblem(createAppInput.shape.superuserEmail, email);
+  const passwordProblem = password ? fieldProblem(createAppInput.shape.superuserPassword, password) : undefined;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (emailProblem || passwordProblem) return;
     setBusy(true);
     setError(null);
     const fields = {
@@ -74,13 +88,17 @@ export function AppFormDialog({ serverId, app, onSaved, onCancel }: { serverId: 
           <button type="button" className="button-small" onClick={() => setEnv([...env, { key: '', value: '', secret: false, keep: false }])}>Add variable</button>
         </fieldset>
         <div className="form-row">
-          <label className="grow">Superuser email (optional)<input name="superuserEmail" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="admin@example.com" /></label>
-          <label className="grow">Superuser password<input name="superuserPassword" type="password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder={app?.superuserEmail ? '(kept in the keychain)' : ''} autoComplete="off" /></label>
+          <label className="grow">Superuser email (optional)<input name="superuserEmail" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="admin@example.com"
+            aria-invalid={emailProblem ? true : undefined} aria-describedby={emailProblem ? emailProblemId : undefined} /></label>
+          <label className="grow">Superuser password<input name="superuserPassword" type="password" value={password} onChange={(e) => setPassword(e.target.value)} placeholder={app?.superuserEmail ? '(kept in the keychain)' : ''} autoComplete="off"
+            aria-invalid={passwordProblem ? true : undefined} aria-describedby={passwordProblem ? passwordProblemId : undefined} /></label>
         </div>
+        {emailProblem && <p id={emailProblemId} className="field-error">{emailProblem}</p>}
+        {passwordProblem && <p id={passwordProblemId} className="field-error">{passwordProblem}</p>}
         <ErrorNotice error={error} />
         <div className="dialog-actions">
           <button type="button" onClick={onCancel}>Cancel</button>
-          <button type="submit" className="button-primary" disabled={busy}>{app ? 'Save' : 'Create app'}</button>
+          <button type="submit" className="button-primary" disabled={busy || !!emailProblem || !!passwordProblem}>{app ? 'Save' : 'Create app'}</button>
         </div>
       </form>
     </Modal>

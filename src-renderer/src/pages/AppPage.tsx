@@ -11,6 +11,9 @@ import { ProgressBar } from '../components/ProgressBar';
 import { AppFormDialog } from '../dialogs/AppFormDialog';
 import { RollbackDialog } from '../dialogs/RollbackDialog';
 import { DeleteAppDialog } from '../dialogs/DeleteAppDialog';
+import { BreakLockDialog } from '../dialogs/BreakLockDialog';
+import { LastJobFailure, ReconcileNotice } from './AppJobNotices';
+import { needsLayoutMove } from './ServerLayoutNotice';
 import { formatBytes, formatWhen } from '../lib/format';
 import { useApps } from '../stores/apps';
 import { useJobs } from '../stores/jobs';
@@ -25,6 +28,10 @@ export function AppPage({ server, app, onBack }: { server: Server; app: App; onB
   const [pbVersion, setPbVersion] = useState('');
   const [error, setError] = useState<SkiffError | null>(null);
   const [notice, setNotice] = useState('');
+  /** The APP_LOCKED message whose lock the user is about to break. */
+  const [breaking, setBreaking] = useState<string | null>(null);
+  /** The job whose lock failure a "Break lock" has dealt with (its notice then goes). */
+  const [lockBrokenAfter, setLockBrokenAfter] = useState<string | null>(null);
 
   useEffect(() => { void loadVersions(); void loadForServer(server.id); }, [server.id, loadVersions, loadForServer]);
   // Read the releases back from the server: another desktop, or a deploy interrupted by closing Skiff, may have changed them.
@@ -35,6 +42,20 @@ export function AppPage({ server, app, onBack }: { server: Server; app: App; onB
   const busy = appJobs.some((j) => j.status === 'running' || j.status === 'queued');
   const started = (job: Job) => { useJobs.getState().upsert(job); setOpenJobId(job.id); };
   const act = async (fn: () => Promise<void>) => { setError(null); setNotice(''); try { await fn(); } catch (e) { setError(asSkiffError(e)); } };
+  const latest = appJobs[0] as Job | undefined;
+  const latestDone = latest && latest.status !== 'running' && latest.status !== 'queued';
+  const lockedJob = latestDone && latest.error?.code === 'APP_LOCKED' && lockBrokenAfter !== latest.id && error?.code !== 'APP_LOCKED' ? latest : undefined;
+  const upgradeJob = latestDone && latest.error?.code === 'SERVER_UPGRADE_REQUIRED' && needsLayoutMove(server) ? latest : undefined;
+  const showJob = (id: string) => {
+    setOpenJobId(id);
+    requestAnimationFrame(() => document.querySelector(`.job-panel[data-job-id="${id}"]`)?.scrollIntoView({ block: 'nearest' }));
+  };
+  const lockBroken = (r: { broke: boolean; holder?: string }) => {
+    setBreaking(null);
+    setLockBrokenAfter(latest?.id ?? null);
+    if (error?.code === 'APP_LOCKED') setError(null);
+    setNotice(r.broke ? `Lock released${r.holder ? ` (it was held by ${r.holder})` : ''}. You can deploy again.` : 'There was no lock: you can deploy again.');
+  };
   const deploy = (v: Version) => act(async () => started(await call('apps.deploy', { id: app.id, sha256: v.sha256 })));
 
   return (
@@ -52,7 +73,20 @@ export function AppPage({ server, app, onBack }: { server: Server; app: App; onB
           <button type="button" className="button-danger-quiet" disabled={busy} onClick={() => setDeleting(true)}>Delete app</button>
         </div>
       </header>
-      <ErrorNotice error={error} />
+      <ErrorNotice error={error}>
+        {error?.code === 'APP_LOCKED' && <button type="button" onClick={() => setBreaking(error.message)}>Break lock…</button>}
+      </ErrorNotice>
+      {lockedJob && (
+        <LastJobFailure job={lockedJob}>
+          <button type="button" onClick={() => setBreaking(lockedJob.error!.message)}>Break lock…</button>
+        </LastJobFailure>
+      )}
+      {upgradeJob && (
+        <LastJobFailure job={upgradeJob}>
+          <button type="button" onClick={onBack}>Open {server.name}</button>
+        </LastJobFailure>
+      )}
+      {latest?.kind === 'reconcile' && <ReconcileNotice job={latest} onShow={() => showJob(latest.id)} />}
       {notice && <p className="notice" role="status">{notice}</p>}
 
       <h2>Deploy</h2>
@@ -115,6 +149,7 @@ export function AppPage({ server, app, onBack }: { server: Server; app: App; onB
       </table>
 
       {rollbackTo && <RollbackDialog app={app} target={rollbackTo} onStarted={(j) => { setRollbackTo(null); started(j); }} onCancel={() => setRollbackTo(null)} />}
+      {breaking !== null && <BreakLockDialog app={app} lockMessage={breaking} onBroken={lockBroken} onCancel={() => setBreaking(null)} />}
       {deleting && <DeleteAppDialog app={app} onStarted={(j) => { setDeleting(false); started(j); }} onCancel={() => setDeleting(false)} />}
       {editing && <AppFormDialog serverId={server.id} app={app} onSaved={(a) => { upsert(a); setEditing(false); }} onCancel={() => setEditing(false)} />}
     </section>

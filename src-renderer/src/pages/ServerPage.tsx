@@ -1,6 +1,6 @@
 // One server: how Skiff reaches it, its pinned host key, and what "Test connection" found.
 import { useEffect, useState } from 'react';
-import type { Server } from '../../../src-shared/domain';
+import type { Job, Server } from '../../../src-shared/domain';
 import { asSkiffError, call } from '../api/client';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -15,6 +15,7 @@ import type { SkiffError } from '../../../src-shared/errors';
 import { ServerSecurity } from './ServerSecurity';
 import { ServerActivity } from './ServerActivity';
 import { ServerApps } from './ServerApps';
+import { ServerLayoutNotice } from './ServerLayoutNotice';
 import { AppPage } from './AppPage';
 import { useApps } from '../stores/apps';
 import { jobsOfServer, useJobs } from '../stores/jobs';
@@ -33,6 +34,7 @@ export function ServerPage({ server, autoConnect, onAutoConnected }: { server: S
   const [removing, setRemoving] = useState(false);
   const jobBusy = useJobs((s) => jobsOfServer(s.jobs, server.id).some((j) => j.status === 'running' || j.status === 'queued'));
   const openJob = useJobs((s) => s.open);
+  const onJob = (job: Job) => { useJobs.getState().upsert(job); openJob(server.id, job.id); };
 
   useEffect(() => {
     if (autoConnect) { onAutoConnected?.(); void connect(); }
@@ -68,6 +70,8 @@ export function ServerPage({ server, autoConnect, onAutoConnected }: { server: S
           <button type="button" className="button-danger" onClick={repin}>I replaced this server</button>
         )}
       </ErrorNotice>
+
+      <ServerLayoutNotice server={server} busy={jobBusy} onJob={onJob} />
 
       <div className="cards">
         <article className="card">
@@ -109,7 +113,7 @@ export function ServerPage({ server, autoConnect, onAutoConnected }: { server: S
       )}
 
       <ServerApps server={server} />
-      <ServerSecurity server={server} busy={jobBusy} onJob={(job) => { useJobs.getState().upsert(job); openJob(server.id, job.id); }} />
+      <ServerSecurity server={server} busy={jobBusy} onJob={onJob} />
       <ServerActivity server={server} />
 
       {scan && <HostKeyDialog server={server} scan={scan} onTrusted={trusted} onCancel={cancelScan} />}

@@ -26,8 +26,8 @@ export function ServerSecurity({ server, busy, onJob }: { server: Server; busy: 
         <article className="card" data-testid="setup-state">
           <h3>Setup</h3>
           {server.setup
-            ? <p>Done {formatWhen(server.setup.at)}: app user <strong>{server.setup.appUser}</strong> (first set up as {server.setup.adminUser}).</p>
-            : <p className="muted">Not set up: no app user, packages or automatic updates yet.</p>}
+            ? <p>Done {formatWhen(server.setup.at)}: deploy user <strong>{server.setup.appUser}</strong> (first set up as {server.setup.adminUser}).</p>
+            : <p className="muted">Not set up: no deploy user, packages or automatic updates yet.</p>}
           <button type="button" onClick={() => setDialog('setup')} disabled={busy || !trusted}>{server.setup ? 'Run setup again' : 'Set up'}</button>
         </article>
         <article className="card" data-testid="hardening-state">

@@ -287,3 +287,8 @@ ${helperCall('app-service', ['restart', o.app])}
 ${healthWait(o.port, o.healthTimeoutS)}
 printf '%s' ${o.configHashes} > ${p.meta + '/config-hashes'}`;
 }
+
+/** The app's manifest, read back (readBack.ts checks it). */
+export function manifestScript(app: string): ShellText {
+  return sh`echo "manifest=$(base64 -w0 ${appPaths(app).manifest} 2>/dev/null || true)"`;
+}

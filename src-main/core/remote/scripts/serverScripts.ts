@@ -135,3 +135,13 @@ done`;
 /** The files hardening manages, as they are now (the deploy user can read them). */
 export const HARDENING_FILES_SCRIPT = sh`echo "==jail=="; cat ${PATHS.fail2banJail} 2>/dev/null || true
 echo "==filter=="; cat ${PATHS.fail2banFilter} 2>/dev/null || true`;
+
+/** A command's output with its errors folded in (sshd -t, ufw status), its exit code kept. */
+export function withStderr(command: ShellText): ShellText {
+  return sh`${command} 2>&1`;
+}
+
+/** Only the exit code of a command matters (a status check). */
+export function quietly(command: ShellText): ShellText {
+  return sh`${command} >/dev/null 2>&1`;
+}
