@@ -120,7 +120,9 @@ export function readAppState(app: string, out: string): AppState {
     current = m[1];
   }
   const releases = (kv.get('release') ?? []).map((line) => {
-    const [id, sha] = line.split(' ');
+    // "<sha256 or -> <folder name>": the name last, whole, whatever it holds.
+    const sha = line.slice(0, line.indexOf(' '));
+    const id = line.slice(line.indexOf(' ') + 1);
     if (!RELEASE_ID.test(id)) refuse(app, 'release folder name (releases/…)', id);
     return { id, sha256: SHA256.test(sha ?? '') ? sha : undefined };
   });

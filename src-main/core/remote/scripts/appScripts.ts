@@ -56,7 +56,7 @@ echo "free=$(df -P -B1 /opt/skiff 2>/dev/null | awk 'NR==2{print $4}')"
 echo "current=$(readlink "$ROOT/current" 2>/dev/null || true)"
 for d in "$ROOT"/releases/*/; do
   [ -d "$d" ] || continue
-  echo "release=$(basename "$d") $(head -c 64 "$d/.skiff-sha256" 2>/dev/null || echo -)"
+  echo "release=$(head -c 64 "$d/.skiff-sha256" 2>/dev/null || echo -) $(basename "$d")"
 done
 echo "manifest=$(base64 -w0 ${p.manifest} 2>/dev/null || true)"
 echo "hashes=$(head -c 200 ${p.meta}/config-hashes 2>/dev/null || true)"
