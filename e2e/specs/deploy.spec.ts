@@ -1,12 +1,14 @@
 // "Ship this" and "Undo that", through the UI against a set-up VM: drop a zip on an app, watch it go
 // live through Caddy, ship a second version, roll back in one click, and see a broken version
 // rolled back by itself.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { buildVersionZip } from '../fixtures/versionZip';
+import { HOSTILE_ZIPS } from '../fixtures/hostileZips';
+import { buildRealPocketbaseZip, realPocketbaseSkipReason, SKIFF_HOOK_ROUTE } from '../fixtures/realPocketbase';
 import { ensurePreparedDisk } from '../vps/prepared';
 import { TestVps } from '../vps/vm';
 import { expect, ownVps, test } from '../support/fixtures';
@@ -17,17 +19,24 @@ test.describe.configure({ mode: 'serial' });
 const vm = ownVps(async () => TestVps.boot({ disk: await ensurePreparedDisk() }), 600_000);
 
 const DOMAIN = 'shop.skiff.test';
+const REAL_DOMAIN = 'real.skiff.test';
 
-function servedVersion(): Promise<string> {
+function viaCaddy(pathname: string, body?: unknown, host = DOMAIN): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: vm().ports.http, path: '/api/fixture', headers: { Host: DOMAIN }, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => { try { resolve(JSON.parse(body).version); } catch { resolve(`HTTP ${res.statusCode}`); } });
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({ host: '127.0.0.1', port: vm().ports.http, path: pathname, method: data ? 'POST' : 'GET', headers: { Host: host, ...(data ? { 'content-type': 'application/json' } : {}) }, timeout: 10_000 }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => { let json = {}; try { json = JSON.parse(text); } catch { /* not JSON */ } resolve({ status: res.statusCode ?? 0, json }); });
     });
     req.on('error', reject);
-    req.end();
+    req.end(data);
   });
+}
+
+async function servedVersion(): Promise<string> {
+  const r = await viaCaddy('/api/fixture');
+  return typeof r.json.version === 'string' ? r.json.version : `HTTP ${r.status}`;
 }
 
 async function lastJobStatus(page: Page) {
@@ -94,4 +103,44 @@ test('drop a zip, go live, ship again, roll back in one click, and survive a bro
   const evil = buildVersionZip(path.join(dir, 'evil.zip'), { label: 'x', extra: [{ name: '../../etc/cron.d/x', data: 'x' }] });
   await page.getByLabel('Version zip').setInputFiles(evil);
   await expect(page.getByRole('alert').filter({ hasText: 'climbs out of the folder' })).toBeVisible();
+
+  // Zips the server's unzip would read differently than Skiff checked them: refused, naming the entry.
+  for (const [name, text] of [['nonUnixSymlink', '"pb_public/secrets" is a symbolic link'], ['understatedCount', 'pb_public/huge.bin'], ['unicodePathCentral', '"run.sh"']] as const) {
+    const file = path.join(dir, `${name}.zip`);
+    writeFileSync(file, HOSTILE_ZIPS[name]());
+    await page.getByLabel('Version zip').setInputFiles(file);
+    await expect(page.getByRole('alert').filter({ hasText: text })).toBeVisible();
+  }
+  expect(await servedVersion()).toBe('v1');
+});
+
+test('the real PocketBase: dropped, live through Caddy with its hook, and its admin set from the keychain', async ({ launchSkiff }) => {
+  const why = realPocketbaseSkipReason();
+  test.skip(!!why, why);
+  test.setTimeout(600_000);
+  const vps = vm();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff e2e real pb '));
+  const zip = buildRealPocketbaseZip(path.join(dir, 'pocketbase real.zip'), { label: 'real', hook: true, migration: true });
+  const { page } = await launchSkiff();
+  await addTrustedServer(page, vps, 'real-box', await rootKeyFor(vps));
+  // The server is set up by the first test: this desktop re-runs setup (changes nothing, logs in as skiff).
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await page.getByRole('dialog', { name: 'Set up real-box' }).getByRole('button', { name: 'Start setup' }).click();
+  await expect(page.getByRole('region', { name: /Job: Set up real-box/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
+  await page.getByRole('button', { name: 'New app' }).click();
+  const form = page.getByRole('dialog', { name: 'New app' });
+  await form.getByLabel('Name', { exact: true }).fill('realpb');
+  await form.getByLabel('Domain (optional)').fill(REAL_DOMAIN);
+  await form.getByLabel('HTTPS').selectOption('off');
+  await form.getByLabel('Superuser email (optional)').fill('admin@example.com');
+  await form.getByLabel('Superuser password').fill('from the keychain 1');
+  await expect(form.getByRole('button', { name: 'Create app' })).toBeEnabled();
+  await form.getByRole('button', { name: 'Create app' }).click();
+  await page.getByLabel('Version zip').setInputFiles(zip);
+  const region = page.getByRole('region', { name: /Job: Deploy pocketbase real\.zip to realpb/ });
+  await expect(region.getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
+  expect((await viaCaddy(SKIFF_HOOK_ROUTE, undefined, REAL_DOMAIN)).json).toEqual({ hook: 'ok', label: 'real' });
+  expect((await viaCaddy('/api/admins/auth-with-password', { identity: 'admin@example.com', password: 'from the keychain 1' }, REAL_DOMAIN)).status).toBe(200);
+  // The first desktop's app is untouched, and serves as before.
+  expect(await servedVersion()).toBe('v1');
 });
