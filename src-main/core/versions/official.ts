@@ -58,7 +58,7 @@ export async function fetchOfficialRelease(opts: { version: string; arch: string
   const res = await fetchOk(files.zipUrl);
   const body = Readable.fromWeb(res.body as unknown as WebReadableStream);
   body.on('data', (c: Buffer) => hash.update(c));
-  await pipeline(body, createWriteStream(part));
+  await pipeline(body, createWriteStream(part, { mode: 0o600 }));
   const got = hash.digest('hex');
   if (got !== expected) {
     rmSync(part, { force: true });
