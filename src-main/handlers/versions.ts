@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { SkiffCore } from '../core/skiffCore';
 import { runScript } from '../core/ssh/exec';
+import { ARCH_SCRIPT } from '../core/remote/scripts/serverScripts';
 import { fetchOfficialRelease, releaseArch } from '../core/versions/official';
 import type { Handlers } from './index';
 
@@ -16,7 +17,7 @@ export function versionHandlers({ versions, servers, pool, dataDir }: SkiffCore)
     'versions.export': async ({ sha256 }) => ({ path: versions.export(sha256) }),
     'versions.fetchOfficial': async ({ version, serverId }) => {
       const server = servers.get(serverId);
-      const arch = server.facts?.arch ?? (await runScript(await pool.get(serverId), 'uname -m', { check: true })).stdout.trim();
+      const arch = server.facts?.arch ?? (await runScript(await pool.get(serverId), ARCH_SCRIPT.text, { check: true })).stdout.trim();
       const got = await fetchOfficialRelease({
         version,
         arch: releaseArch(arch),

@@ -10,6 +10,7 @@ import type { Vault } from '../vault/vault';
 import type { AppStore } from './appStore';
 import { allocatePort, checkPort, parseListeningPorts } from './ports';
 import { renderEnvFile } from '../remote/templates/envFile';
+import { LISTENING_SCRIPT } from '../remote/scripts/serverScripts';
 
 export interface AppInput {
   serverId: string;
@@ -53,7 +54,7 @@ export class AppService {
 
   async listeningPorts(serverId: string): Promise<number[]> {
     const ssh = await this.pool.get(serverId);
-    return parseListeningPorts((await runScript(ssh, 'ss -ltnH', { check: true })).stdout);
+    return parseListeningPorts((await runScript(ssh, LISTENING_SCRIPT.text, { check: true })).stdout);
   }
 
   private async choosePort(serverId: string, wanted: number | undefined, exceptAppId?: string): Promise<number> {

@@ -7,7 +7,6 @@ import type { App } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import type { JobDefinition, StepDefinition } from '../jobs/runner';
 import { serviceUser } from '../remote/paths';
-import { parseKv } from '../remote/readBack';
 import { migrateAppScript } from '../remote/scripts/appScripts';
 import { APP_UNITS_SCRIPT, HIDEPID_CHECK_SCRIPT, layoutCheckScript } from '../remote/scripts/serverScripts';
 import type { OpsDeps } from './deps';
@@ -15,11 +14,12 @@ import { appConfig } from './app/tasks/config';
 import { HEALTH_TIMEOUT_S } from './app/tasks/goLive';
 import { helper, probeAccess, type Access } from './privilege';
 import { installHelper, SERVER_LAYOUT } from './setup';
+import { appsNotOnServiceUsers } from './appUnits';
 
-/** Apps whose unit on the server runs as someone other than their own service user. */
+/** Apps of this desktop whose unit on the server runs as someone other than their own service user. */
 export function appsToMove(unitsOutput: string, apps: App[]): App[] {
-  const users = new Map((parseKv(unitsOutput).get('unit') ?? []).map((l) => [l.split(' ')[0], l.split(' ')[1] ?? '']));
-  return apps.filter((a) => users.has(a.name) && users.get(a.name) !== serviceUser(a.name));
+  const wrong = new Set(appsNotOnServiceUsers(unitsOutput));
+  return apps.filter((a) => wrong.has(a.name));
 }
 
 export function migrateServerJob(deps: OpsDeps, serverId: string): JobDefinition {

@@ -14,8 +14,9 @@ import { renderSudoers } from '../remote/templates/sudoers';
 import {
   authorizeKeysScript, authorizedKeysCheckScript, createDeployUserScript, DEPLOY_USER_COMMENT, deployUserCheckScript, HIDEPID_CHECK_SCRIPT,
   installHelperScript, layoutCheckScript, signerPresentScript, legacySelfUpdateScript, missingPackagesScript, PENDING_UPGRADES_SCRIPT, signersInitScript,
-  sudoersReadScript, sudoersWriteScript,
+  sudoersReadScript, sudoersWriteScript, APP_UNITS_SCRIPT,
 } from '../remote/scripts/serverScripts';
+import { appsNotOnServiceUsers } from './appUnits';
 import { helperCall } from '../remote/helper/verbs';
 import type { OpsDeps } from './deps';
 import { desktopSigningKey, selfUpdateScript, signersLine } from './helperUpdate';
@@ -64,6 +65,7 @@ export function setupJob(deps: OpsDeps, serverId: string, appUser: string): JobD
   let ssh: NodeSSH;
   let access: Access;
   let keys: string[] = [];
+  let legacy: string[] = [];
   const bad = deployUserProblem(appUser);
   if (bad) throw new SkiffError('INVALID_INPUT', { message: bad });
 
@@ -189,6 +191,9 @@ export function setupJob(deps: OpsDeps, serverId: string, appUser: string): JobD
           }
           const already = deps.servers.get(serverId).user === appUser;
           ctx.log(`${appUser} logs in with your key and can run Skiff's helper; Skiff logs in as ${appUser} from now on`);
+          // Apps an older Skiff left running as the login user keep the server on the old layout until moved.
+          legacy = appsNotOnServiceUsers((await ctx.exec(ssh, APP_UNITS_SCRIPT.text, { quiet: true })).stdout);
+          if (legacy.length) ctx.warn(`apps that still run as the login user (an older Skiff's layout): ${legacy.join(', ')}. Move them from the server page.`);
           return already ? { skipped: true, note: 'verified' } : { note: 'verified' };
         },
       },
@@ -197,7 +202,7 @@ export function setupJob(deps: OpsDeps, serverId: string, appUser: string): JobD
       await deps.servers.patch(serverId, (s) => ({
         ...s,
         user: appUser,
-        setup: { appUser, adminUser: s.setup?.adminUser ?? s.user, at: s.setup?.at ?? new Date().toISOString(), layout: s.setup ? s.setup.layout : SERVER_LAYOUT },
+        setup: { appUser, adminUser: s.setup?.adminUser ?? s.user, at: s.setup?.at ?? new Date().toISOString(), layout: legacy.length ? 1 : s.setup ? s.setup.layout : SERVER_LAYOUT },
       }));
     },
   };

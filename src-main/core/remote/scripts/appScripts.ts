@@ -27,8 +27,10 @@ export interface LockHolder {
  */
 export function appStateScript(o: { app: string; helperVersion: string; holder: LockHolder; takeOver?: string }): ShellText {
   const p = appPaths(o.app);
+  // Taking over: a lock of this desktop's job that no longer runs, or this job's own (re-reading).
+  const note = o.takeOver === o.holder.jobId ? sh`:` : sh`echo "took over the lock left by job ${o.takeOver ?? ''}"`;
   const takeOver = o.takeOver
-    ? sh`if [ "$(cut -d' ' -f1 ${p.lock}/holder 2>/dev/null || true)" = ${o.takeOver} ]; then rm -rf ${p.lock}; echo "took over the lock left by job ${o.takeOver}"; fi`
+    ? sh`if [ "$(cut -d' ' -f1 ${p.lock}/holder 2>/dev/null || true)" = ${o.takeOver} ]; then rm -rf ${p.lock}; ${note}; fi`
     : sh`:`;
   return sh`ROOT=${p.root}
 umask 027
