@@ -19,6 +19,8 @@ export interface SkiffApp {
 export interface SkiffLaunch {
   /** Files to create under the app's HOME before it starts (e.g. `.ssh/config`). */
   homeFiles?: Record<string, string>;
+  /** Runs before Skiff starts, with its data folder and keychain service: what an earlier Skiff left there. */
+  seed?: (dataDir: string, keychainService: string) => Promise<void>;
   env?: Record<string, string>;
 }
 
@@ -73,12 +75,14 @@ export const test = base.extend<
         mkdirSync(path.dirname(path.join(home, rel)), { recursive: true, mode: 0o700 });
         writeFileSync(path.join(home, rel), content, { mode: 0o600 });
       }
+      const keychainService = `skiff-e2e-${path.basename(root)}`;
+      if (opts.seed) await opts.seed(dataDir, keychainService);
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         HOME: home,
         XDG_CONFIG_HOME: path.join(home, '.config'),
         SKIFF_DATA_DIR: dataDir,
-        SKIFF_KEYCHAIN_SERVICE: `skiff-e2e-${path.basename(root)}`,
+        SKIFF_KEYCHAIN_SERVICE: keychainService,
         SKIFF_SSH_TIMEOUT_MS: '10000',
         ...opts.env,
       };
