@@ -1,14 +1,12 @@
 // Deploy, redeploy, rollback and their failure modes against a real set-up VM, through Caddy.
-import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVersionZip, writeZip } from '../../e2e/fixtures/versionZip';
-import { ensurePreparedDisk } from '../../e2e/vps/prepared';
-import { TestVps } from '../../e2e/vps/vm';
+import type { TestVps } from '../../e2e/vps/vm';
 import type { App, JobEvent, Server, Version } from '../../src-shared/domain';
-import { addTrusted, authorize, makeCore, makeKeyFile, runJob, type TestCore } from './helpers';
+import { runJob, setUpServer, viaCaddy as caddy, type TestCore } from './helpers';
 
 let vps: TestVps;
 let core: TestCore;
@@ -17,19 +15,7 @@ let app: App;
 const v: Record<string, Version> = {};
 const DOMAIN = 'web.skiff.test';
 
-/** GET through Caddy on the VM's port 80 with the app's domain as Host header. */
-function viaCaddy(pathname: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: vps.ports.http, path: pathname, headers: { Host: DOMAIN }, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
+const viaCaddy = (pathname: string) => caddy(vps, DOMAIN, pathname);
 
 async function servedVersion(): Promise<string> {
   const r = await viaCaddy('/api/fixture');
@@ -38,15 +24,7 @@ async function servedVersion(): Promise<string> {
 }
 
 beforeAll(async () => {
-  const disk = await ensurePreparedDisk((s) => console.log(`[vps] ${s}`));
-  vps = await TestVps.boot({ disk, log: (s) => console.log(`[vps] ${s}`) });
-  const key = makeKeyFile();
-  await authorize(vps, key.publicKey);
-  core = makeCore();
-  server = await addTrusted(core, vps, { name: 'deploy box', user: 'root', auth: { kind: 'keyFile', privateKey: key.text } });
-  const setup = await runJob(core, () => core.ops.setup(server.id, 'skiff'));
-  expect(setup.job.error).toBeUndefined();
-
+  ({ vps, core, server } = await setUpServer('deploy box'));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff versions "q" $(x) '));
   const add = (file: string) => core.versions.add(file);
   v.v1 = await add(buildVersionZip(path.join(dir, 'v1 "first" $(x).zip'), { label: 'v1', publicFiles: { 'index.html': '<h1>v1</h1>' }, migrations: { '1_init.js': '// 1' } }));

@@ -1,10 +1,13 @@
 // Shared helpers for integration tests: the suite's VM, a fresh core per test, real key files.
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { TestVps } from '../../e2e/vps/vm';
+import { ensurePreparedDisk } from '../../e2e/vps/prepared';
+import type { Server } from '../../src-shared/domain';
 import { createCore, type SkiffCore } from '../../src-main/core/skiffCore';
 import { sh } from '../../src-main/core/remote/quote';
 
@@ -68,4 +71,43 @@ export async function addTrusted(core: SkiffCore, vps: TestVps, input: Omit<Para
   const server = await core.servers.add({ host: vps.host, port: vps.ports.ssh, ...input });
   const scan = await core.servers.scanHostKey(server.id);
   return core.servers.trustHostKey(server.id, scan.fingerprint, false);
+}
+
+export interface HttpAnswer { status: number; body: string; json: Record<string, unknown> }
+
+/** A request to the VM's port 80 (through Caddy) for `host`; a JSON body is sent and a JSON answer parsed. */
+export function viaCaddy(vps: TestVps, host: string, pathname: string, body?: unknown): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({
+      host: '127.0.0.1', port: vps.ports.http, path: pathname, method: data ? 'POST' : 'GET', timeout: 15_000,
+      headers: { Host: host, ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}) },
+    }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => {
+        let json: Record<string, unknown> = {};
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode ?? 0, body: text, json });
+      });
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end(data);
+  });
+}
+
+/**
+ * The start of every server-side suite: a VM of its own from the prepared disk (setup's packages
+ * installed), added with a fresh root key, trusted, and set up by Skiff with the deploy user "skiff".
+ */
+export async function setUpServer(name: string): Promise<{ vps: TestVps; core: TestCore; server: Server }> {
+  const vps = await TestVps.boot({ disk: await ensurePreparedDisk((s) => console.log(`[vps] ${s}`)), log: (s) => console.log(`[vps] ${s}`) });
+  const key = makeKeyFile();
+  await authorize(vps, key.publicKey);
+  const core = makeCore();
+  const server = await addTrusted(core, vps, { name, user: 'root', auth: { kind: 'keyFile', privateKey: key.text } });
+  const setup = await runJob(core, () => core.ops.setup(server.id, 'skiff'));
+  if (setup.job.status !== 'succeeded') throw new Error(`setup failed: ${setup.job.error?.message}\n${setup.log.slice(-2000)}`);
+  return { vps, core, server: core.servers.get(server.id) };
 }

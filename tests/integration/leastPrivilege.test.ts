@@ -3,19 +3,17 @@
 // sandboxed; nothing of one reaches the other, the deploy user or root; state read back from the
 // server is checked before use; a go-live that is never confirmed undoes itself.
 import { spawn } from 'node:child_process';
-import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVersionZip } from '../../e2e/fixtures/versionZip';
-import { ensurePreparedDisk } from '../../e2e/vps/prepared';
-import { TestVps } from '../../e2e/vps/vm';
+import type { TestVps } from '../../e2e/vps/vm';
 import { createCore } from '../../src-main/core/skiffCore';
 import { GUARD_S } from '../../src-main/core/ops/app/tasks/goLive';
 import type { App, Job, JobEvent, Server, Version } from '../../src-shared/domain';
-import { addTrusted, authorize, makeCore, makeKeyFile, runJob, type TestCore } from './helpers';
+import { runJob, setUpServer, viaCaddy, type TestCore } from './helpers';
 
 let vps: TestVps;
 let core: TestCore;
@@ -26,18 +24,7 @@ const v: Record<string, Version> = {};
 const PASSWORD = 'Super Secret 42 pw';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function get(domain: string, pathname: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: vps.ports.http, path: pathname, headers: { Host: domain }, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
+const get = (domain: string, pathname: string) => viaCaddy(vps, domain, pathname);
 
 async function served(domain = 'web.skiff.test'): Promise<string> {
   const r = await get(domain, '/api/fixture');
@@ -45,12 +32,7 @@ async function served(domain = 'web.skiff.test'): Promise<string> {
 }
 
 beforeAll(async () => {
-  vps = await TestVps.boot({ disk: await ensurePreparedDisk((s) => console.log(`[vps] ${s}`)), log: (s) => console.log(`[vps] ${s}`) });
-  const key = makeKeyFile();
-  await authorize(vps, key.publicKey);
-  core = makeCore();
-  server = await addTrusted(core, vps, { name: 'two apps', user: 'root', auth: { kind: 'keyFile', privateKey: key.text } });
-  expect((await runJob(core, () => core.ops.setup(server.id, 'skiff'))).job.error).toBeUndefined();
+  ({ vps, core, server } = await setUpServer('two apps'));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-lp-'));
   const add = async (label: string, o: Parameters<typeof buildVersionZip>[1] = { label }) => core.versions.add(buildVersionZip(path.join(dir, `${label}.zip`), o));
   v.v1 = await add('v1');

@@ -13,6 +13,9 @@ import type { App, Server } from '../../src-shared/domain';
 import { addTrusted, authorize, makeCore, makeKeyFile, runJob, type TestCore } from './helpers';
 
 
+/** The user the app's main process runs as. */
+const APP_USER = 'ps -o user= -p "$(systemctl show -p MainPID --value skiff-blog)"';
+
 let vps: TestVps;
 let core: TestCore;
 let server: Server;
@@ -44,7 +47,7 @@ afterAll(async () => {
 
 describe('a server set up by Skiff 0.1', () => {
   it('runs its app as the login user, and a deploy says the server must move first', async () => {
-    expect((await vps.exec('ps -o user= -C pocketbase | sort -u')).stdout.trim()).toBe('skiff');
+    expect((await vps.exec(APP_USER)).stdout.trim()).toBe('skiff');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-new-'));
     const v = await core.versions.add(buildVersionZip(path.join(dir, 'new.zip'), { label: 'new' }));
     const { job } = await runJob(core, () => core.ops.deploy(app.id, v.sha256));
@@ -63,7 +66,7 @@ describe('a server set up by Skiff 0.1', () => {
     expect(after.starts).toBe(before.starts + 1);
     expect(after.migrations).toEqual(before.migrations);
     expect(after.env).toEqual({ GREETING: 'from the keychain now' });
-    const facts = (await vps.exec(`ps -o user= -C pocketbase | sort -u
+    const facts = (await vps.exec(`${APP_USER}
 stat -c '%U:%G %a' /opt/skiff/apps /opt/skiff/apps/blog /opt/skiff/apps/blog/shared /opt/skiff/apps/blog/shared/pb_data /etc/skiff/apps/blog.env
 test -e /opt/skiff/apps/blog/shared/env && echo old-env-left || echo old-env-gone
 sqlite3 /opt/skiff/apps/blog/shared/pb_data/data.db 'select email from _superusers'

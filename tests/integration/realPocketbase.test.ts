@@ -2,17 +2,15 @@
 // it deploys, serves under the sandbox, runs a JS hook and a migration, gets its admin account from
 // the keychain (checked by logging in through its API), rolls back; and a superuser that cannot be
 // set fails its step visibly.
-import { request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRealPocketbaseZip, NOTES_MIGRATION, realPocketbaseSkipReason, SKIFF_HOOK_ROUTE } from '../../e2e/fixtures/realPocketbase';
 import { buildVersionZip } from '../../e2e/fixtures/versionZip';
-import { ensurePreparedDisk } from '../../e2e/vps/prepared';
-import { TestVps } from '../../e2e/vps/vm';
+import type { TestVps } from '../../e2e/vps/vm';
 import type { App, Server, Version } from '../../src-shared/domain';
-import { addTrusted, authorize, makeCore, makeKeyFile, runJob, type TestCore } from './helpers';
+import { runJob, setUpServer, viaCaddy, type TestCore } from './helpers';
 
 const skip = realPocketbaseSkipReason();
 if (skip) console.log(`[real PocketBase] skipped: ${skip}`);
@@ -25,30 +23,14 @@ let server: Server;
 let app: App;
 const v: Record<string, Version> = {};
 
-function call(method: 'GET' | 'POST', pathname: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const data = body ? JSON.stringify(body) : undefined;
-    const req = request({ host: '127.0.0.1', port: vps.ports.http, path: pathname, method, headers: { Host: DOMAIN, ...(data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {}) }, timeout: 15_000 }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => { let json = {}; try { json = JSON.parse(text); } catch { /* not JSON */ } resolve({ status: res.statusCode ?? 0, json }); });
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end(data);
-  });
-}
+/** GET, or POST with a JSON body, through Caddy for the app's domain. */
+const call = (pathname: string, body?: unknown) => viaCaddy(vps, DOMAIN, pathname, body);
 
-const adminLogin = async (password: string) => (await call('POST', '/api/admins/auth-with-password', { identity: ADMIN.email, password })).status;
+const adminLogin = async (password: string) => (await call('/api/admins/auth-with-password', { identity: ADMIN.email, password })).status;
 
 describe.skipIf(!!skip)('the real PocketBase 0.22', () => {
   beforeAll(async () => {
-    vps = await TestVps.boot({ disk: await ensurePreparedDisk((s) => console.log(`[vps] ${s}`)), log: (s) => console.log(`[vps] ${s}`) });
-    const key = makeKeyFile();
-    await authorize(vps, key.publicKey);
-    core = makeCore();
-    server = await addTrusted(core, vps, { name: 'pocketbase box', user: 'root', auth: { kind: 'keyFile', privateKey: key.text } });
-    expect((await runJob(core, () => core.ops.setup(server.id, 'skiff'))).job.error).toBeUndefined();
+    ({ vps, core, server } = await setUpServer('pocketbase box'));
     const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-realpb-'));
     v.one = await core.versions.add(buildRealPocketbaseZip(path.join(dir, 'pb-one.zip'), { label: 'one', hook: true, migration: true, publicFiles: { 'index.html': 'one' } }));
     v.two = await core.versions.add(buildRealPocketbaseZip(path.join(dir, 'pb-two.zip'), { label: 'two', hook: true, migration: true }));
@@ -65,9 +47,9 @@ describe.skipIf(!!skip)('the real PocketBase 0.22', () => {
     const { job, log } = await runJob(core, () => core.ops.deploy(app.id, v.one.sha256));
     expect(job.error).toBeUndefined();
     expect(log).toMatch(/superuser admin@example\.com set through "admin" \(pocketbase version 0\.22\.20\)/);
-    expect((await call('GET', '/api/health')).status).toBe(200);
-    expect((await call('GET', SKIFF_HOOK_ROUTE)).json).toEqual({ hook: 'ok', label: 'one' });
-    expect((await call('GET', '/api/collections/notes/records')).status).toBe(200);
+    expect((await call('/api/health')).status).toBe(200);
+    expect((await call(SKIFF_HOOK_ROUTE)).json).toEqual({ hook: 'ok', label: 'one' });
+    expect((await call('/api/collections/notes/records')).status).toBe(200);
     expect(await adminLogin(ADMIN.password)).toBe(200);
     expect(await adminLogin('not the password')).toBe(400);
     const facts = (await vps.exec(`ps -o user= -C pocketbase | sort -u
@@ -81,12 +63,12 @@ systemd-analyze security skiff-pb.service --no-pager | tail -n 1`)).stdout;
 
   it('deploys a second version and rolls back to the first: hook, data and admin as before', async () => {
     expect((await runJob(core, () => core.ops.deploy(app.id, v.two.sha256))).job.status).toBe('succeeded');
-    expect((await call('GET', SKIFF_HOOK_ROUTE)).json).toMatchObject({ label: 'two' });
+    expect((await call(SKIFF_HOOK_ROUTE)).json).toMatchObject({ label: 'two' });
     const one = core.apps.get(app.id).releases.find((r) => r.versionSha256 === v.one.sha256)!;
     const { job } = await runJob(core, () => core.ops.rollback(app.id, one.id, false));
     expect(job.status).toBe('succeeded');
-    expect((await call('GET', SKIFF_HOOK_ROUTE)).json).toMatchObject({ label: 'one' });
-    expect((await call('GET', '/api/collections/notes/records')).status).toBe(200);
+    expect((await call(SKIFF_HOOK_ROUTE)).json).toMatchObject({ label: 'one' });
+    expect((await call('/api/collections/notes/records')).status).toBe(200);
     expect(await adminLogin(ADMIN.password)).toBe(200);
   }, 300_000);
 
