@@ -18,6 +18,9 @@ export function run(cmd: string, args: string[], opts: { input?: string; allowFa
       if (res.code !== 0 && !opts.allowFail) reject(new Error(`${cmd} ${args.join(' ')} exited ${res.code}: ${stderr.slice(-2000)}`));
       else resolve(res);
     });
+    // A child that exits without reading its input (qemu -daemonize returns at once) closes the pipe
+    // first: the write fails with EPIPE, which says nothing about the command. Its exit code does.
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') reject(e); });
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addTrusted, authorize, makeCore, makeKeyFile, ownVps, runJob, type KeyFile, type TestCore } from './helpers';
 
-const vm = ownVps();
+// Setup's apt work is proven by setupHarden.test.ts: this one starts from the prepared disk.
+const vm = ownVps({ prepared: true });
 let core: TestCore;
 let key: KeyFile;
 
