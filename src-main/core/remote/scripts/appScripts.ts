@@ -5,9 +5,6 @@ import { sh, type ShellText } from '../quote';
 import { helperCall } from '../helper/verbs';
 import { appPaths, PATHS } from '../paths';
 
-/** A stale lock of another desktop (one that died mid-deploy) may be broken after this long. */
-export const LOCK_STALE_S = 2 * 60 * 60;
-
 /** The layout version app-init writes; an app folder without it is (re)initialised first. */
 export const APP_LAYOUT_VERSION = '2';
 
