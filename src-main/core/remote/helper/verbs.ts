@@ -2,6 +2,7 @@
 // This table is the only way TypeScript can call the helper (`helperCall`), and the helper's
 // dispatcher is generated from it (build.ts), so a verb exists on both sides or on neither.
 import { SkiffError } from '../../../../src-shared/errors';
+import { PATHS } from '../paths';
 import { sh, type ShellText } from '../quote';
 import { argIsValid, ARG_KINDS, type ArgKindName, type ArgValue } from './args';
 
@@ -77,8 +78,6 @@ export type HelperArgs<V extends Verb> = (typeof VERBS)[V]['rest'] extends ArgKi
   ? [...ArgTuple<(typeof VERBS)[V]['args']>, ...string[]]
   : ArgTuple<(typeof VERBS)[V]['args']>;
 
-export const HELPER_PATH = '/usr/local/sbin/skiff-root';
-
 /** How a call reaches root: through sudo (the deploy user) or directly (setup as root). */
 export type Via = 'sudo' | 'root';
 
@@ -99,5 +98,5 @@ export function helperCall<V extends Verb>(verb: V, args: HelperArgs<V>, via: Vi
     }
   });
   const words = [verb, ...values];
-  return via === 'root' ? sh`/usr/local/sbin/skiff-root ${words}` : sh`sudo -n /usr/local/sbin/skiff-root ${words}`;
+  return via === 'root' ? sh`${PATHS.rootHelper} ${words}` : sh`sudo -n ${PATHS.rootHelper} ${words}`;
 }

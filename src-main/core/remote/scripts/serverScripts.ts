@@ -11,8 +11,8 @@ import { renderSudoers } from '../templates/sudoers';
 export const PROBE_SCRIPT = sh`echo "user=$(id -un)"
 echo "uid=$(id -u)"
 if [ "$(id -u)" != 0 ] && sudo -n true 2>/dev/null; then echo sudo=yes; fi
-if [ -x /usr/local/sbin/skiff-root ]; then
-  if [ "$(id -u)" = 0 ]; then v=$(/usr/local/sbin/skiff-root version 2>/dev/null || true); else v=$(sudo -n /usr/local/sbin/skiff-root version 2>/dev/null || true); fi
+if [ -x ${PATHS.rootHelper} ]; then
+  if [ "$(id -u)" = 0 ]; then v=$(${helperCall('version', [], 'root')} 2>/dev/null || true); else v=$(${helperCall('version', [])} 2>/dev/null || true); fi
   echo "helper=$v"
 fi
 if [ -s ${PATHS.helperSigners} ]; then echo "signers=$(grep -c . ${PATHS.helperSigners})"; fi
