@@ -2,7 +2,7 @@
 // output type, and every event channel. Both hosts (Electron IPC, browser WebSocket) validate
 // inputs against these schemas before a handler sees them.
 import { z } from 'zod';
-import type { App, AppInfo, ConnectionStatus, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
+import type { App, AppInfo, Backup, BackupSettings, ConnectionStatus, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
 import type { SkiffErrorPayload } from './errors';
 import { deployUserProblem } from './names';
 
@@ -65,6 +65,10 @@ export const updateServerInput = z.object({
 export type UpdateServerInput = z.input<typeof updateServerInput>;
 
 /** App names become folder and unit names: a DNS label. */
+const backupId = z.string().regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/, 'not a backup id');
+const keepCount = z.coerce.number().int('Use a whole number').min(0, 'At least 0').max(1000, 'At most 1000');
+export const backupSettingsInput = z.object({ encrypt: z.boolean(), keepLast: keepCount.min(1, 'Keep at least the last backup'), keepDaily: keepCount, keepWeekly: keepCount });
+
 export const appName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'Name must be lowercase letters, digits and dashes (a DNS label, at most 63)');
 const domainName = z.string().trim().max(253).regex(/^(|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)$/i, 'Domain must be a host name like app.example.com');
 const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'Variable names are letters, digits and _');
@@ -134,12 +138,28 @@ export const contract = {
   'apps.update': { input: updateAppInput, output: out<App>() },
   'apps.deploy': { input: z.object({ id, sha256 }), output: out<Job>() },
   'apps.rollback': { input: z.object({ id, releaseId: z.string().regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$/, 'not a release id'), restoreData: z.boolean().default(false) }), output: out<Job>() },
-  /** Typed confirmation (the app's name); optionally downloads a data backup first. */
-  'apps.delete': { input: z.object({ id, confirmName: z.string().max(100), keepBackup: z.boolean().default(true) }), output: out<Job>() },
+  /** Typed confirmation (the app's name); first a final backup brought home ("keep"), verified by a drill ("archive"), or none. */
+  'apps.delete': { input: z.object({ id, confirmName: z.string().max(100), backup: z.enum(['none', 'keep', 'archive']).default('keep') }), output: out<Job>() },
   /** Reads the releases back from the server's manifest. */
   'apps.refresh': { input: z.object({ id }), output: out<App>() },
   /** Kamal's `lock release`: breaks the app's lock, whoever holds it (the UI says what it risks). */
   'apps.breakLock': { input: z.object({ id }), output: out<{ broke: boolean; holder?: string }>() },
+  'backups.list': { input: z.object({ appId: id.optional() }), output: out<Backup[]>() },
+  /** Reads the app's backups on its server (scheduled ones too) into the list. */
+  'backups.refresh': { input: z.object({ appId: id }), output: out<Backup[]>() },
+  'backups.settings': { input: z.object({}), output: out<BackupSettings>() },
+  'backups.setSettings': { input: backupSettingsInput, output: out<BackupSettings>() },
+  /** "Back up now": a consistent online backup, brought to this computer. */
+  'backups.create': { input: z.object({ appId: id }), output: out<Job>() },
+  'backups.download': { input: z.object({ id: backupId }), output: out<Job>() },
+  /** Into its own app, or into another existing app (`appId`). */
+  'backups.restore': { input: z.object({ id: backupId, appId: id.optional() }), output: out<Job>() },
+  /** Move an app: a new app (any server) from a backup: deploys the backup's version, then restores. */
+  'backups.restoreAsNewApp': { input: z.object({ id: backupId, app: createAppInput }), output: out<{ app: App; jobs: Job[] }>() },
+  'backups.drill': { input: z.object({ id: backupId }), output: out<Job>() },
+  /** Deletes one copy (or both); the backup leaves the list when no copy is left. */
+  'backups.delete': { input: z.object({ id: backupId, where: z.enum(['desktop', 'server', 'everywhere']) }), output: out<{ backup: Backup | null }>() },
+  'backups.export': { input: z.object({ id: backupId }), output: out<{ path: string }>() },
   'versions.list': { input: z.object({}), output: out<Version[]>() },
   /** Adds a zip from a local path (Electron: the dropped file's path; browser host: the staged upload). */
   'versions.add': { input: z.object({ path: z.string().min(1).max(4096), fileName: z.string().max(255).optional(), notes: z.string().max(2000).optional(), binary: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional() }), output: out<Version>() },

@@ -88,7 +88,7 @@ export interface AppInfo {
 
 // ---- Jobs: every long operation (setup, harden, audit, deploy…) is a job made of named steps ----
 
-export type JobKind = 'setup' | 'harden' | 'audit' | 'migrate' | 'deploy' | 'rollback' | 'app-delete' | 'reconcile';
+export type JobKind = 'setup' | 'harden' | 'audit' | 'migrate' | 'deploy' | 'rollback' | 'app-delete' | 'reconcile' | 'backup' | 'restore' | 'drill';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'rolled-back';
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'skipped' | 'failed' | 'cancelled';
 
@@ -241,3 +241,82 @@ export interface Version {
   pbVersion?: string;
   summary: VersionSummary;
 }
+
+// ---- Backups (docs/backups.md) ----
+
+export type BackupKind = 'manual' | 'scheduled' | 'pre-restore' | 'archive';
+
+export interface BackupPart {
+  /** data/NAME.db.zst, data/files.tar.zst, release/pb_hooks.tar.zst, release/pb_migrations.tar.zst */
+  name: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** manifest.json inside every backup, as the server's helper writes it. */
+export interface BackupManifest {
+  format: 'skiff-backup/1';
+  app: string;
+  id: string;
+  kind: BackupKind;
+  created: string;
+  /** The release that served when the backup was taken ("none" before the first deploy). */
+  release: string;
+  /** The PocketBase version that release reports, or "unknown". */
+  pocketbase: string;
+  /** Size of pb_data when the backup was taken. */
+  dataBytes: number;
+  parts: BackupPart[];
+}
+
+export interface BackupDrillResult {
+  at: string;
+  ok: boolean;
+  /** What passed, or why it failed. */
+  detail: string;
+  /** Records per collection read back from the restored data. */
+  collections?: Record<string, number>;
+}
+
+export interface Backup {
+  /** The backup id (YYYYMMDD-HHMMSS-xxxxxx), unique per app. */
+  id: string;
+  appId: string;
+  appName: string;
+  serverId: string;
+  serverName: string;
+  kind: BackupKind;
+  createdAt: string;
+  release: string;
+  pocketbase: string;
+  /** The version that release was deployed from, when Skiff knows it. */
+  versionSha256?: string;
+  versionLabel?: string;
+  dataBytes: number;
+  parts: BackupPart[];
+  /** Where copies live: this computer (the archive file) and/or the server. */
+  copies: {
+    desktop?: { bytes: number; sha256: string; encrypted: boolean };
+    server?: { bytes: number };
+  };
+  lastDrill?: BackupDrillResult;
+}
+
+export interface BackupPreview {
+  backup: Backup;
+  /** Uncompressed size of each database and of the stored files, where the archive says. */
+  parts: BackupPart[];
+  /** The restore would run it with this release and PocketBase (read from the server). */
+  target?: { release: string; pocketbase: string };
+}
+
+export interface BackupSettings {
+  /** Encrypt the copies kept on this computer (age; the key stays in the keychain). */
+  encrypt: boolean;
+  /** Retention, per app and per place a copy lives: the newest N, plus the newest of each of the last D days and W weeks. */
+  keepLast: number;
+  keepDaily: number;
+  keepWeekly: number;
+}
+
+export const DEFAULT_BACKUP_SETTINGS: BackupSettings = { encrypt: false, keepLast: 5, keepDaily: 7, keepWeekly: 4 };

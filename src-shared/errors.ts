@@ -52,6 +52,11 @@ export const ERROR_TEXT = {
   SERVER_UPGRADE_REQUIRED: ['This server was set up by an older Skiff: its apps run as the login user and its helper cannot check signatures.', 'Open the server and choose "Move to per-app service users" (one restart per app, no data lost), then try again.'],
   SERVER_STATE_INVALID: ['Something on the server is not what Skiff wrote, so Skiff refused to use it.', 'Look at the app folder on the server and remove what Skiff did not write, then try again.'],
   SUPERUSER_FAILED: ['The PocketBase superuser could not be set.', 'Read the reason in the log; check the e-mail and password in the app settings.'],
+  BACKUP_DAMAGED: ['This backup is damaged: a part does not match its manifest.', 'Use another copy of it (the server\'s or this computer\'s) or another backup. Nothing was stopped or changed.'],
+  BACKUP_KEY_WRONG: ['This backup is encrypted with another key than the one in this computer\'s keychain.', 'Restore it on the computer that made it, or import that computer\'s backup key. Nothing was stopped or changed.'],
+  BACKUP_NEWER_POCKETBASE: ['This backup was made by a newer PocketBase than the release it would be restored into.', 'Deploy that PocketBase version (or newer) to the app first, then restore. Nothing was stopped or changed.'],
+  BACKUP_NO_COPY: ['No copy of this backup is left, neither on this computer nor on the server.', 'Pick another backup.'],
+  BACKUP_VERSION_MISSING: ['The version this backup was made with is not in the version library, and the app has no release of it.', 'Add that version (the same zip, or the official PocketBase release) to the library, then restore again.'],
   REMOTE_COMMAND_FAILED: ['A command on the server failed.', 'Read the output above for the cause.'],
   INTERNAL: ['Something went wrong inside Skiff.', 'Try again; if it persists, report a bug with the details.'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -144,3 +144,76 @@ test('the real PocketBase: dropped, live through Caddy with its hook, and its ad
   // The first desktop's app is untouched, and serves as before.
   expect(await servedVersion()).toBe('v1');
 });
+
+test('backups of the real PocketBase: back up, restore exactly, drill, restore as a new app, and archive', async ({ launchSkiff }) => {
+  const why = realPocketbaseSkipReason();
+  test.skip(!!why, why);
+  test.setTimeout(900_000);
+  const vps = vm();
+  const BK = 'bk.skiff.test';
+  const COPY = 'copy.skiff.test';
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff e2e backups '));
+  const zip = buildRealPocketbaseZip(path.join(dir, 'pocketbase notes.zip'), { label: 'notes', migration: 'open' });
+  const notes = async (host: string) => ((await viaCaddy('/api/collections/notes/records?perPage=100&sort=title', undefined, host)).json.items as { title: string }[]).map((i) => i.title);
+  const { page } = await launchSkiff();
+  await addTrustedServer(page, vps, 'bk-box', await rootKeyFor(vps));
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await page.getByRole('dialog', { name: 'Set up bk-box' }).getByRole('button', { name: 'Start setup' }).click();
+  await expect(page.getByRole('region', { name: /Job: Set up bk-box/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
+  await page.getByRole('button', { name: 'New app' }).click();
+  const form = page.getByRole('dialog', { name: 'New app' });
+  await form.getByLabel('Name', { exact: true }).fill('bkpb');
+  await form.getByLabel('Domain (optional)').fill(BK);
+  await form.getByLabel('HTTPS').selectOption('off');
+  await form.getByRole('button', { name: 'Create app' }).click();
+  await page.getByLabel('Version zip').setInputFiles(zip);
+  await expect(page.getByRole('region', { name: /Job: Deploy pocketbase notes\.zip to bkpb/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
+  for (const title of ['n1', 'n2', 'n3']) expect((await viaCaddy('/api/collections/notes/records', { title }, BK)).status).toBe(200);
+
+  // Back up now: the copy comes to this computer, checked.
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByRole('region', { name: /Job: Back up bkpb on bk-box/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 180_000 });
+  const row = page.getByRole('table', { name: 'Backups' }).locator('tr').first();
+  await expect(row.locator('[data-copies]')).toContainText('this computer');
+  await expect(row.locator('[data-copies]')).toContainText('bk-box');
+
+  // More records, then restore: exactly the backed-up ones.
+  for (const title of ['n4', 'n5']) expect((await viaCaddy('/api/collections/notes/records', { title }, BK)).status).toBe(200);
+  await row.getByRole('button', { name: 'Restore…' }).click();
+  await page.getByRole('dialog', { name: 'Restore bkpb' }).getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByRole('region', { name: /Job: Restore bkpb on bk-box to backup/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 180_000 });
+  expect(await notes(BK)).toEqual(['n1', 'n2', 'n3']);
+  // The data it replaced is in the list, as a backup taken before the restore.
+  await expect(page.getByRole('table', { name: 'Backups' }).getByText('before a restore')).toBeVisible();
+
+  // A drill verifies the backup, with its record count.
+  const backupRow = page.getByRole('table', { name: 'Backups' }).locator('tr', { hasText: 'manual' });
+  await backupRow.getByRole('button', { name: 'Drill' }).click();
+  await expect(page.getByRole('region', { name: /Job: Restore drill of backup/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 180_000 });
+  await expect(backupRow.locator('[data-drill]')).toContainText('verified');
+  await expect(backupRow.locator('[data-drill]')).toHaveAttribute('title', /notes 3/);
+
+  // Restore as a new app: deployed from the library, then restored; it serves the same records.
+  await backupRow.getByRole('button', { name: 'Restore as new app…' }).click();
+  const move = page.getByRole('dialog', { name: 'Restore bkpb as a new app' });
+  await move.getByLabel('Name').fill('bkpb-copy');
+  await move.getByLabel('Domain').fill(COPY);
+  await move.getByLabel('HTTPS').selectOption('off');
+  await move.getByRole('button', { name: 'Create and restore' }).click();
+  await expect(page.getByRole('region', { name: /Job: Restore bkpb-copy on bk-box to backup .* \(from bkpb on bk-box\)/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
+  expect(await notes(COPY)).toEqual(['n1', 'n2', 'n3']);
+
+  // Archive: a final backup, verified by a drill, then the app goes; the archive stays listed.
+  await page.getByRole('button', { name: 'Delete app' }).click();
+  const del = page.getByRole('dialog', { name: 'Delete bkpb?' });
+  await del.getByLabel('Type bkpb to confirm').fill('bkpb');
+  await del.getByRole('button', { name: 'Archive and delete' }).click();
+  await expect(page.getByRole('region', { name: /Job: Archive bkpb on bk-box/ })).toBeVisible();
+  // The app's page goes once the job has removed it (only a succeeded job forgets the app).
+  await expect(page.getByRole('heading', { name: 'bkpb', exact: true })).toHaveCount(0, { timeout: 300_000 });
+  expect((await viaCaddy('/api/health', undefined, BK)).status).not.toBe(200);
+  await page.getByRole('button', { name: 'Backups', exact: true }).click();
+  const archived = page.getByRole('table', { name: 'Backups' }).locator('tr', { hasText: 'archive' });
+  await expect(archived).toContainText('bkpb');
+  await expect(archived.locator('[data-drill]')).toContainText('verified');
+});

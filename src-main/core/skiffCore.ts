@@ -6,6 +6,8 @@ import { JobStore } from './jobs/jobStore';
 import { Operations } from './ops/operations';
 import { AppStore } from './apps/appStore';
 import { AppService } from './apps/service';
+import { BackupStore } from './backups/backupStore';
+import { BackupService } from './backups/service';
 import { VersionLibrary } from './versions/library';
 import { ServerService } from './servers/service';
 import { ConnectionPool } from './ssh/pool';
@@ -36,6 +38,7 @@ export interface SkiffCore {
   ops: Operations;
   apps: AppService;
   versions: VersionLibrary;
+  backups: BackupService;
   dataDir: string;
   close(): void;
 }
@@ -61,8 +64,10 @@ export function createCore(opts: CoreOptions): SkiffCore {
   const apps = new AppService(new AppStore(opts.dataDir), vault, servers, pool, (appId) => events.emit('apps.changed', { appId }));
   const versions = new VersionLibrary(opts.dataDir);
   const installation = { id: installationId(settings), who: `${os.userInfo().username}@${os.hostname()}` };
-  const ops = new Operations({ servers, pool, runner, apps, versions, vault, installation });
+  const backupStore = new BackupStore(opts.dataDir);
+  const backups = new BackupService(backupStore, apps, servers, pool);
+  const ops = new Operations({ servers, pool, runner, apps, versions, vault, backups: backupStore, installation });
   // Jobs cut off when Skiff last stopped: read their apps back and finish what they owed.
   if (opts.reconcileInterrupted !== false) ops.reconcileInterrupted();
-  return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, apps, versions, dataDir: opts.dataDir, close: () => pool.closeAll() };
+  return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, apps, versions, backups, dataDir: opts.dataDir, close: () => pool.closeAll() };
 }

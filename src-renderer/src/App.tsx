@@ -3,11 +3,13 @@ import { useEffect, useState } from 'react';
 import { ServerFormDialog } from './dialogs/ServerFormDialog';
 import { ImportSshConfigDialog } from './dialogs/ImportSshConfigDialog';
 import { StatusDot } from './components/StatusDot';
+import { BackupsPage } from './pages/BackupsPage';
 import { ServerPage } from './pages/ServerPage';
 import { useAppInfo } from './stores/appInfo';
 import { subscribeServerEvents, useServers } from './stores/servers';
 import { subscribeJobEvents } from './stores/jobs';
 import { subscribeAppEvents } from './stores/apps';
+import { subscribeBackupEvents } from './stores/backups';
 
 export function App() {
   const { servers, loaded, selectedId, connection, load, select, upsert } = useServers();
@@ -15,12 +17,14 @@ export function App() {
   const [adding, setAdding] = useState(false);
   const [importing, setImporting] = useState(false);
   const [connectAfterAdd, setConnectAfterAdd] = useState<string | null>(null);
+  const [showBackups, setShowBackups] = useState(false);
 
   useEffect(() => {
     const offServers = subscribeServerEvents();
     const offJobs = subscribeJobEvents();
     const offApps = subscribeAppEvents();
-    const off = () => { offServers(); offJobs(); offApps(); };
+    const offBackups = subscribeBackupEvents();
+    const off = () => { offServers(); offJobs(); offApps(); offBackups(); };
     void load();
     void useAppInfo.getState().load();
     return off;
@@ -35,12 +39,15 @@ export function App() {
         <ul className="server-list">
           {servers.map((s) => (
             <li key={s.id}>
-              <button type="button" className={s.id === selectedId ? 'active' : ''} onClick={() => select(s.id)}>
+              <button type="button" className={s.id === selectedId && !showBackups ? 'active' : ''} onClick={() => { setShowBackups(false); select(s.id); }}>
                 <StatusDot state={connection[s.id]?.state ?? 'idle'} />
                 <span>{s.name}</span>
               </button>
             </li>
           ))}
+        </ul>
+        <ul className="server-list">
+          <li><button type="button" className={showBackups ? 'active' : ''} onClick={() => setShowBackups(true)}>Backups</button></li>
         </ul>
         <div className="sidebar-actions">
           <button type="button" className="button-primary" onClick={() => setAdding(true)}>Add server</button>
@@ -56,7 +63,7 @@ export function App() {
             {info.keychain.error && <code className="notice-detail">{info.keychain.error}</code>}
           </div>
         )}
-        {selected ? (
+        {showBackups ? <BackupsPage /> : selected ? (
           <ServerPage
             key={selected.id}
             server={selected}

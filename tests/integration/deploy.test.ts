@@ -198,14 +198,15 @@ describe('reading back and deleting', () => {
     expect(after.releases.find((r) => r.current)?.versionSha256).toBe(v.v2.sha256);
   });
 
-  it('refuses a delete without the typed name, then deletes with a local data backup', async () => {
-    expect(() => core.ops.deleteApp(app.id, 'nope', true, path.join(core.dataDir, 'backups'))).toThrow(/Type the app's name/);
-    const { job, log } = await runJob(core, () => core.ops.deleteApp(app.id, 'web', true, path.join(core.dataDir, 'backups')));
-    expect(job.error).toBeUndefined();
-    const saved = /saved (\S+\.tar\.zst)/.exec(log)?.[1];
-    expect(saved).toBeDefined();
+  it('refuses a delete without the typed name, then deletes with a final backup on this computer', async () => {
+    expect(() => core.ops.deleteApp(app.id, 'nope', 'keep')).toThrow(/Type the app's name/);
+    const { job, log } = await runJob(core, () => core.ops.deleteApp(app.id, 'web', 'keep'));
+    expect(job.error, log.slice(-1500)).toBeUndefined();
+    const archived = core.backups.list(app.id);
+    expect(archived).toHaveLength(1);
+    expect(archived[0]).toMatchObject({ kind: 'archive', appName: 'web', copies: { desktop: { encrypted: false } } });
     const { statSync } = await import('node:fs');
-    expect(statSync(saved!).size).toBeGreaterThan(0);
+    expect(statSync(path.join(core.dataDir, 'backups', app.id, `${archived[0].id}.tar`)).size).toBe(archived[0].copies.desktop!.bytes);
     const left = (await vps.exec('ls /opt/skiff/apps; ls /etc/systemd/system/skiff-web.service /etc/caddy/skiff/web.caddy 2>&1 || true')).stdout;
     expect(left).not.toMatch(/^web$/m);
     expect(left).toMatch(/No such file/);

@@ -1,39 +1,16 @@
-// Deleting an app: optionally bring a backup of its data to this computer, then remove its unit,
-// Caddy site, env file, folder and service user (one helper verb), and forget it and its secrets.
-import path from 'node:path';
+// Deleting an app, and archiving it (seed 003): optionally a final backup brought to this computer
+// (listed as an archive, restorable as a new app on any server), optionally verified by a restore
+// drill before anything is removed; then its unit, Caddy site, env file, folder and service user
+// go (one helper verb), and Skiff forgets it and its secrets. Its backups on the server stay.
 import type { JobDefinition } from '../jobs/runner';
-import { appPaths } from '../remote/paths';
-import { kvOne, parseKv } from '../remote/readBack';
-import { removeAppScript, snapshotToFileScript } from '../remote/scripts/appScripts';
-import { ensurePrivateDir, makePrivate } from '../store/dataDir';
+import { removeAppScript } from '../remote/scripts/appScripts';
 import { appJobDefinition, connection, newAppJob, type AppTask } from './app/appJob';
 import { lockApp } from './app/tasks/lock';
+import type { BackupJob } from './backup/backupJob';
+import { runDrill } from './backup/tasks/drill';
+import { pullHome } from './backup/tasks/pull';
+import { takeBackup } from './backup/tasks/take';
 import type { OpsDeps } from './deps';
-
-function backupHome(backupDir: string, keepBackup: boolean): AppTask {
-  return {
-    title: 'Bring a backup of the data to this computer',
-    run: async (job, ctx) => {
-      if (!keepBackup) return { skipped: true, note: 'not asked for' };
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-      const name = `deleted-${stamp}`;
-      const ssh = await connection(job);
-      const out = parseKv((await ctx.exec(ssh, snapshotToFileScript({ app: job.app.name, name }).text, { hideKeyValues: true })).stdout);
-      if (kvOne(out, 'snapshot') !== 'yes') return { skipped: true, note: 'no data to back up' };
-      ensurePrivateDir(backupDir);
-      const local = path.join(backupDir, `${job.app.name}-${job.server.name.replace(/[^A-Za-z0-9_-]+/g, '_')}-${stamp}.tar.zst`);
-      const sftp = await ssh.requestSFTP();
-      try {
-        await new Promise<void>((resolve, reject) => sftp.fastGet(`${appPaths(job.app.name).backups}/${name}.tar.zst`, local, (err) => (err ? reject(err) : resolve())));
-      } finally {
-        sftp.end();
-      }
-      makePrivate(local);
-      ctx.log(`saved ${local}`);
-      return { note: local };
-    },
-  };
-}
 
 function removeApp(): AppTask {
   return {
@@ -45,12 +22,14 @@ function removeApp(): AppTask {
   };
 }
 
-export function deleteAppJob(deps: OpsDeps, appId: string, keepBackup: boolean, backupDir: string): JobDefinition {
-  const job = newAppJob(deps, appId);
+/** `backup`: none, a final backup brought home, or that backup verified by a drill first (an archive). */
+export function deleteAppJob(deps: OpsDeps, appId: string, backup: 'none' | 'keep' | 'archive'): JobDefinition {
+  const job: BackupJob = newAppJob(deps, appId);
+  const final = backup === 'none' ? [] : [takeBackup('archive'), pullHome()];
   return appJobDefinition(job, {
     kind: 'app-delete',
-    title: `Delete ${job.app.name} from ${job.server.name}`,
-    tasks: [lockApp(), backupHome(backupDir, keepBackup), removeApp()],
+    title: `${backup === 'archive' ? 'Archive' : 'Delete'} ${job.app.name} on ${job.server.name}`,
+    tasks: [lockApp(), ...final, ...(backup === 'archive' ? [runDrill()] : []), removeApp()],
     onSucceeded: () => deps.apps.forget(appId),
   });
 }

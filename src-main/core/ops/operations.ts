@@ -1,6 +1,10 @@
 // Server and app operations as the UI starts them: each returns the queued job at once; the live
 // log and the outcome arrive as job events.
 import type { App, HardeningPreview, Job } from '../../../src-shared/domain';
+import type { AppInput } from '../apps/service';
+import { backupNowJob, downloadBackupJob } from './backup/backupJob';
+import { drillJob } from './backup/drillJob';
+import { restoreJob } from './backup/restoreJob';
 import { SkiffError } from '../../../src-shared/errors';
 import { kvOne, parseKv, readManifest } from '../remote/readBack';
 import { breakLockScript, manifestScript } from '../remote/scripts/appScripts';
@@ -16,7 +20,7 @@ import { toReleaseInfo } from './releases';
 import { rollbackJob } from './rollback';
 import { setupJob } from './setup';
 
-const APP_JOBS = new Set(['deploy', 'rollback', 'app-delete', 'reconcile']);
+const APP_JOBS = new Set(['deploy', 'rollback', 'app-delete', 'reconcile', 'restore']);
 
 export class Operations {
   constructor(private readonly deps: OpsDeps) {}
@@ -51,10 +55,43 @@ export class Operations {
   }
 
   /** Typed confirmation: the app's name. */
-  deleteApp(appId: string, confirmName: string, keepBackup: boolean, backupDir: string): Job {
+  deleteApp(appId: string, confirmName: string, backup: 'none' | 'keep' | 'archive'): Job {
     const app = this.deps.apps.get(appId);
     if (confirmName !== app.name) throw new SkiffError('INVALID_INPUT', { message: `Type the app's name, "${app.name}", to confirm.` });
-    return this.deps.runner.start(deleteAppJob(this.deps, appId, keepBackup, backupDir));
+    return this.deps.runner.start(deleteAppJob(this.deps, appId, backup));
+  }
+
+  /** "Back up now": a consistent online backup, brought to this computer, retention applied. */
+  backupNow(appId: string): Job {
+    return this.deps.runner.start(backupNowJob(this.deps, appId));
+  }
+
+  downloadBackup(backupId: string): Job {
+    return this.deps.runner.start(downloadBackupJob(this.deps, this.deps.backups.get(backupId)));
+  }
+
+  /** Restores a backup into its own app, or into another app (`appId`). */
+  restore(backupId: string, appId?: string): Job {
+    const backup = this.deps.backups.get(backupId);
+    return this.deps.runner.start(restoreJob(this.deps, backup, appId ?? backup.appId));
+  }
+
+  /**
+   * "Move an app": a new app (on any server) from a backup. The version the backup was made with
+   * is deployed to it first, then the backup restored; both are jobs on that server's queue.
+   */
+  async restoreAsNewApp(backupId: string, input: AppInput): Promise<{ app: App; jobs: Job[] }> {
+    const backup = this.deps.backups.get(backupId);
+    const version = backup.versionSha256 && this.deps.versions.list().find((v) => v.sha256 === backup.versionSha256);
+    if (!version) {
+      throw new SkiffError('BACKUP_VERSION_MISSING', { message: `The version backup ${backup.id} was made with (${backup.versionLabel ?? `PocketBase ${backup.pocketbase}`}) is not in the version library.` });
+    }
+    const app = await this.deps.apps.create(input);
+    return { app, jobs: [this.deploy(app.id, version.sha256), this.restore(backupId, app.id)] };
+  }
+
+  drill(backupId: string): Job {
+    return this.deps.runner.start(drillJob(this.deps, this.deps.backups.get(backupId)));
   }
 
   /**

@@ -4,6 +4,8 @@
 import type { Job } from '../../../src-shared/domain';
 import type { JobDefinition } from '../jobs/runner';
 import { recordScript } from '../remote/scripts/appScripts';
+import { restoreUndoScript } from '../remote/scripts/backupScripts';
+import { HEALTH_TIMEOUT_S } from './app/tasks/goLive';
 import type { Manifest } from '../remote/readBack';
 import { toReleaseInfo } from './releases';
 import { appJobDefinition, connection, newAppJob, type AppTask } from './app/appJob';
@@ -25,6 +27,19 @@ function readBack(interrupted: Job): AppTask {
       job.previous = releaseServing(state);
       if (state.reverted) ctx.log(`the server's go-live guard had switched back to ${state.reverted.to} at ${new Date(state.reverted.at * 1000).toISOString()}`);
       ctx.log(`${job.app.name} serves ${job.previous?.id ?? 'nothing'}${state.manifest.current && state.manifest.current !== state.current ? ` (the record said ${state.manifest.current})` : ''}`);
+    },
+  };
+}
+
+/** A restore cut off after the stop: the swapped-in data was never confirmed healthy, so the data it replaced goes back. */
+function undoUnfinishedRestore(interrupted: Job): AppTask {
+  return {
+    title: 'Put back the data an unfinished restore replaced',
+    run: async (job, ctx) => {
+      if (interrupted.kind !== 'restore') return { skipped: true, note: 'not a restore' };
+      if (!job.lockHeld) return { skipped: true, note: 'another job holds the lock' };
+      const res = await ctx.exec(await connection(job), restoreUndoScript({ app: job.app.name, port: job.app.port, healthTimeoutS: HEALTH_TIMEOUT_S }).text, { check: false });
+      if (res.code !== 0) ctx.warn(`the app did not come back healthy: ${res.stderr.trim().slice(-300)}`);
     },
   };
 }
@@ -52,6 +67,6 @@ export function reconcileJob(deps: OpsDeps, interrupted: Job): JobDefinition {
   return appJobDefinition(job, {
     kind: 'reconcile',
     title: `Read back ${job.app.name} after an interrupted job ("${interrupted.title}")`,
-    tasks: [readBack(interrupted), recordServing()],
+    tasks: [readBack(interrupted), undoUnfinishedRestore(interrupted), recordServing()],
   });
 }

@@ -161,3 +161,8 @@ export function readMigrations(app: string, kv: Map<string, string[]>): string[]
     return m;
   });
 }
+
+/** The reason the root helper gave for refusing (its last `skiff-root: …` line), if any. */
+export function helperReason(text: string | undefined): string | undefined {
+  return text?.trim().split('\n').filter((l) => l.includes('skiff-root: ')).pop()?.replace(/^.*?skiff-root: /, '').slice(0, 300);
+}

@@ -15,7 +15,7 @@ export const privateFile = { mode: PRIVATE_FILE_MODE } as const;
  * What Skiff itself keeps in the data folder. Only these are tightened at start: in Electron the
  * folder is userData, shared with Chromium's caches, which are not Skiff's to walk or touch.
  */
-const SKIFF_ENTRIES = ['settings.json', 'apps.json', 'history.json', 'versions.json', 'logs', 'versions', 'backups', 'cache'];
+const SKIFF_ENTRIES = ['settings.json', 'apps.json', 'history.json', 'versions.json', 'backups.json', 'logs', 'versions', 'backups', 'cache'];
 
 /**
  * Creates the data folder (and its parents) as 0700, chmods an existing one to 0700, and tightens

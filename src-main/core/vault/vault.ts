@@ -17,6 +17,8 @@ export const secretKey = {
   password: (serverId: string) => `server/${serverId}/password`,
   /** This desktop's key for signing Skiff's root helper (ops/helperUpdate.ts). */
   helperSigningKey: () => 'skiff/helper-signing-key',
+  /** This desktop's age identity for the backups it keeps (core/backups/encryption.ts). */
+  backupKey: () => 'skiff/backup-key',
 };
 
 export function keychainUnavailable(cause: unknown): SkiffError {

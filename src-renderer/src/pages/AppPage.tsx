@@ -1,5 +1,5 @@
 // One app: drop a version to deploy it, the version library, official releases, the releases on
-// the server with one-click rollback, and the app's deployment history with live logs.
+// the server with one-click rollback, its backups, and the app's job history with live logs.
 import { useEffect, useState } from 'react';
 import type { App, Job, ReleaseInfo, Server, Version } from '../../../src-shared/domain';
 import type { SkiffError } from '../../../src-shared/errors';
@@ -12,6 +12,7 @@ import { AppFormDialog } from '../dialogs/AppFormDialog';
 import { RollbackDialog } from '../dialogs/RollbackDialog';
 import { DeleteAppDialog } from '../dialogs/DeleteAppDialog';
 import { BreakLockDialog } from '../dialogs/BreakLockDialog';
+import { AppBackups } from './AppBackups';
 import { LastJobFailure, ReconcileNotice } from './AppJobNotices';
 import { needsLayoutMove } from './ServerLayoutNotice';
 import { formatBytes, formatWhen } from '../lib/format';
@@ -109,6 +110,8 @@ export function AppPage({ server, app, onBack }: { server: Server; app: App; onB
           </tbody>
         </table>
       )}
+
+      <AppBackups app={app} busy={busy} onStarted={started} />
 
       <h2>Version library</h2>
       <form className="form-row" onSubmit={(e) => { e.preventDefault(); void act(async () => { const v = await call('versions.fetchOfficial', { version: pbVersion, serverId: server.id }); setNotice(`Added ${v.fileName}`); await loadVersions(); }); }}>

@@ -34,20 +34,20 @@ export interface AppJob {
   healthy: boolean;
 }
 
-export interface AppTask {
+export interface AppTask<J extends AppJob = AppJob> {
   title: string;
-  run(job: AppJob, ctx: StepContext): Promise<StepOutcome | void>;
+  run(job: J, ctx: StepContext): Promise<StepOutcome | void>;
   /** Reaching this task may switch the release: no cancel from here, and a failure rolls back. */
   pointOfNoReturn?: boolean;
 }
 
-export interface AppRecipe {
+export interface AppRecipe<J extends AppJob = AppJob> {
   kind: JobKind;
   title: string;
-  tasks: AppTask[];
+  tasks: AppTask<J>[];
   /** What a failure past the point of no return does (the deploy's and rollback's rollback). */
-  rollBack?: (job: AppJob, ctx: StepContext) => Promise<{ status: 'rolled-back' } | void>;
-  onSucceeded?: (job: AppJob) => Promise<void> | void;
+  rollBack?: (job: J, ctx: StepContext) => Promise<{ status: 'rolled-back' } | void>;
+  onSucceeded?: (job: J) => Promise<void> | void;
 }
 
 export function newAppJob(deps: OpsDeps, appId: string): AppJob {
@@ -63,7 +63,7 @@ export async function connection(job: AppJob): Promise<NodeSSH> {
   return job.ssh;
 }
 
-export function appJobDefinition(job: AppJob, recipe: AppRecipe): JobDefinition {
+export function appJobDefinition<J extends AppJob>(job: J, recipe: AppRecipe<J>): JobDefinition {
   return {
     kind: recipe.kind,
     serverId: job.app.serverId,

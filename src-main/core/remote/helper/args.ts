@@ -18,6 +18,8 @@ export const ARG_KINDS = {
   appPort: { pattern: '^[0-9]{4,5}$', range: [1024, 65535], what: 'an app port' },
   user: { pattern: '^[a-z_][a-z0-9_-]{0,31}$', what: 'a user name' },
   release: { pattern: '^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$', what: 'a release id' },
+  backupId: { pattern: '^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$', what: 'a backup id' },
+  backupKind: { pattern: '^(manual|scheduled|pre-restore|archive)$', what: 'a kind of backup' },
   releaseOrNone: { pattern: '^([0-9]{8}-[0-9]{6}-[0-9a-f]{8}|none)$', what: 'a release id or none' },
   binary: { pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$', what: 'a binary name' },
   domain: { pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$', what: 'a domain' },

@@ -10,6 +10,7 @@ import { SSHD_DROP_IN } from '../templates/sshd';
 import { UNIT_TEMPLATE } from '../templates/systemdUnit';
 import { ARG_KINDS, bashValidator, type ArgKindName } from './args';
 import { AUDIT_SCRIPT } from './audit';
+import { BACKUP_DB_AS_SERVICE, BACKUP_FILES_AS_SERVICE, BACKUP_FUNCTIONS } from './backupBodies';
 import { HELPER_FUNCTIONS, SNAPSHOT_AS_SERVICE } from './verbBodies';
 import { VERBS, type VerbSpec } from './verbs';
 
@@ -64,13 +65,15 @@ function dispatchArm(verb: string, spec: VerbSpec): string {
 /** Everything but the dispatcher: the helper's functions, which tests source to compare with TypeScript. */
 function library(): string {
   const kinds = Object.keys(ARG_KINDS) as ArgKindName[];
-  const bodies = HELPER_FUNCTIONS.replaceAll('$\\{', '${').replace('@ENV_LINE@', ENV_LINE);
+  const bodies = (HELPER_FUNCTIONS + BACKUP_FUNCTIONS).replaceAll('$\\{', '${').replace('@ENV_LINE@', ENV_LINE);
   return [
     HEADER,
     kinds.map(bashValidator).join('\n'),
     Object.entries(HELPER_TEMPLATES).map(([name, text]) => heredoc(`tpl_${name}`, text)).join('\n'),
     textVariable('AUDIT_SCRIPT', AUDIT_SCRIPT),
     textVariable('SNAPSHOT_AS_SERVICE', SNAPSHOT_AS_SERVICE),
+    textVariable('BACKUP_DB_AS_SERVICE', BACKUP_DB_AS_SERVICE),
+    textVariable('BACKUP_FILES_AS_SERVICE', BACKUP_FILES_AS_SERVICE),
     bodies,
   ].join('\n');
 }

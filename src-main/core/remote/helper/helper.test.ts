@@ -76,6 +76,10 @@ describe('the root helper', () => {
     [['golive-revert', 'web', 'extra'], /takes 1 argument/],
     [['app-service', 'kill', 'web'], /not a service action/],
     [['version', 'extra'], /takes 0 argument/],
+    [['backup-read', 'web', '../../../etc/shadow'], /not a backup id/],
+    [['backup-delete', 'web', '20261127-120000-abcdef/..'], /not a backup id/],
+    [['backup-create', 'web', '20261127-120000-abcdef', 'everything', 'pocketbase'], /not a kind of backup/],
+    [['backup-check', 'web', '20261127-120000-abcdef', 'pocketbase', '$(id)'], /not a release id or none/],
   ])('refuses %j before doing anything', (args, why) => {
     const r = helper(...args);
     expect(r.code).toBe(64);

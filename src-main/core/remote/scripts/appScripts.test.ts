@@ -9,7 +9,7 @@ import { buildVersionZip } from '../../../../e2e/fixtures/versionZip';
 import { wrapScript } from '../../ssh/exec';
 import {
   appStateScript, breakLockScript, configScript, goLiveScript, migrateAppScript, recordScript, removeAppScript, rollBackScript,
-  snapshotToFileScript, stopAppScript, superuserScript, unlockScript, unpackScript,
+  stopAppScript, superuserScript, unlockScript, unpackScript,
 } from './appScripts';
 import { APP_UNITS_SCRIPT, authorizeKeysScript, FACTS_SCRIPT, installHelperScript, PROBE_SCRIPT, sudoersWriteScript } from './serverScripts';
 
@@ -32,7 +32,6 @@ const scripts = {
   superuser: superuserScript({ app: 'web', binary: 'pocketbase', email: 'me@example.com', password: hostile }),
   unlock: unlockScript({ app: 'web', jobId: 'job-1' }),
   breakLock: breakLockScript('web'),
-  snapshot: snapshotToFileScript({ app: 'web', name: 'deleted-20261125-080910' }),
   remove: removeAppScript('web'),
   migrate: migrateAppScript({ ...config, configHashes: 'abc', healthTimeoutS: 30 }),
   probe: PROBE_SCRIPT,

@@ -199,9 +199,15 @@ done`;
 }
 
 /** Writes the manifest and config hashes, and prunes releases (and their snapshots) not kept. */
+/** Replaces the app's manifest.json atomically. */
+export function writeManifestScript(o: { app: string; manifest: string }): ShellText {
+  const p = appPaths(o.app);
+  return sh`printf '%s' ${o.manifest} > ${p.manifest + '.tmp'} && mv -f ${p.manifest + '.tmp'} ${p.manifest}`;
+}
+
 export function recordScript(o: { app: string; manifest: string; configHashes: string; keep: string[] }): ShellText {
   const p = appPaths(o.app);
-  return sh`printf '%s' ${o.manifest} > ${p.manifest + '.tmp'} && mv -f ${p.manifest + '.tmp'} ${p.manifest}
+  return sh`${writeManifestScript(o)}
 printf '%s' ${o.configHashes} > ${p.meta + '/config-hashes'}
 keep=(${o.keep})
 for d in ${p.releases}/*/; do
@@ -256,15 +262,6 @@ export function unlockScript(o: { app: string; jobId: string }): ShellText {
 export function breakLockScript(app: string): ShellText {
   const p = appPaths(app);
   return sh`if [ -d ${p.lock} ]; then echo "lock_holder=$(head -c 300 ${p.lock}/holder 2>/dev/null | head -n 1 || true)"; rm -rf ${p.lock}; echo broke=yes; else echo broke=no; fi`;
-}
-
-/** A snapshot of the app's data written to backups/<name>.tar.zst (for the delete's "keep a backup"). */
-export function snapshotToFileScript(o: { app: string; name: string }): ShellText {
-  const p = appPaths(o.app);
-  const file = `${p.backups}/${o.name}.tar.zst`;
-  return sh`umask 077
-${helperCall('data-snapshot', [o.app])} > ${file + '.part'}
-if [ -s ${file + '.part'} ]; then mv -f ${file + '.part'} ${file}; echo snapshot=yes; else rm -f ${file + '.part'}; echo snapshot=none; fi`;
 }
 
 /** Removes everything of the app (unit, site, env, folder, service user) through the helper. */

@@ -1,0 +1,57 @@
+// The backup list kept on this computer (backups.json beside the other stores) and where each
+// local archive lives: BACKUPS_DIR/<app id>/<backup id>.tar, or .tar.age when encrypted.
+import Conf from 'conf';
+import path from 'node:path';
+import { DEFAULT_BACKUP_SETTINGS, type Backup, type BackupSettings } from '../../../src-shared/domain';
+import { PRIVATE_FILE_MODE } from '../store/dataDir';
+import { RecordList } from '../store/recordList';
+
+interface BackupFile {
+  backups: Backup[];
+  settings: BackupSettings;
+}
+
+export class BackupStore {
+  private readonly file: Conf<BackupFile>;
+  private readonly records: RecordList<Backup, 'backups'>;
+  readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.file = new Conf<BackupFile>({ cwd: dataDir, configName: 'backups', projectName: 'skiff', defaults: { backups: [], settings: DEFAULT_BACKUP_SETTINGS }, clearInvalidConfig: false, configFileMode: PRIVATE_FILE_MODE });
+    this.records = new RecordList(this.file as unknown as Conf<Record<'backups', Backup[]>>, 'backups', 'That backup is no longer in the list.');
+    this.dir = path.join(dataDir, 'backups');
+  }
+
+  list(appId?: string): Backup[] {
+    return this.records.all().filter((b) => !appId || b.appId === appId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  find(id: string): Backup | undefined {
+    return this.records.all().find((b) => b.id === id);
+  }
+
+  get(id: string): Backup {
+    return this.records.get(id);
+  }
+
+  save(b: Backup): Backup {
+    return this.records.upsert(b);
+  }
+
+  remove(id: string): void {
+    this.records.remove(id);
+  }
+
+  localFile(b: Pick<Backup, 'appId' | 'id'>, encrypted: boolean): string {
+    return path.join(this.dir, b.appId, `${b.id}.tar${encrypted ? '.age' : ''}`);
+  }
+
+  settings(): BackupSettings {
+    return { ...DEFAULT_BACKUP_SETTINGS, ...this.file.get('settings') };
+  }
+
+  setSettings(s: BackupSettings): BackupSettings {
+    this.file.set('settings', s);
+    return s;
+  }
+}

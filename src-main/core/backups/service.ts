@@ -1,0 +1,105 @@
+// The backup list and what acts on it directly (no job): read a server's list, delete a copy,
+// export, settings. Jobs (back up, download, restore, drill) are in ops/backup.
+import { constants as fsConstants, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Backup, BackupSettings } from '../../../src-shared/domain';
+import { SkiffError } from '../../../src-shared/errors';
+import type { AppService } from '../apps/service';
+import { helperCall } from '../remote/helper/verbs';
+import { parseKv } from '../remote/readBack';
+import type { ServerService } from '../servers/service';
+import { runScript } from '../ssh/exec';
+import type { ConnectionPool } from '../ssh/pool';
+import { makePrivate } from '../store/dataDir';
+import type { BackupStore } from './backupStore';
+import { manifestFromBase64 } from './manifest';
+import { mergeServerList } from './records';
+import { backupFailure } from './transfer';
+
+export type CopyPlace = 'desktop' | 'server' | 'everywhere';
+
+export class BackupService {
+  constructor(
+    private readonly store: BackupStore,
+    private readonly apps: AppService,
+    private readonly servers: ServerService,
+    private readonly pool: ConnectionPool,
+  ) {}
+
+  list(appId?: string): Backup[] {
+    return this.store.list(appId);
+  }
+
+  get(id: string): Backup {
+    return this.store.get(id);
+  }
+
+  settings(): BackupSettings {
+    return this.store.settings();
+  }
+
+  setSettings(s: BackupSettings): BackupSettings {
+    return this.store.setSettings(s);
+  }
+
+  /** Reads the app's backups on its server (scheduled ones included) into the list. */
+  async refresh(appId: string): Promise<Backup[]> {
+    const app = this.apps.get(appId);
+    const server = this.servers.get(app.serverId);
+    const res = await runScript(await this.pool.get(app.serverId), helperCall('backup-list', [app.name]).text);
+    if (res.code !== 0) throw backupFailure(res.code, res.stderr);
+    const listed = (parseKv(res.stdout).get('backup') ?? []).map((line) => {
+      const m = /^([0-9]{8}-[0-9]{6}-[0-9a-f]{6}) ([0-9]{1,15}) ([A-Za-z0-9+/=]+)$/.exec(line);
+      if (!m) throw new SkiffError('SERVER_STATE_INVALID', { message: `The server listed a backup Skiff cannot read: "${line.slice(0, 60)}".` });
+      const manifest = manifestFromBase64(m[3], `backup ${m[1]} on ${server.name}`);
+      if (manifest.id !== m[1]) throw new SkiffError('SERVER_STATE_INVALID', { message: `Backup folder ${m[1]} on ${server.name} holds the manifest of ${manifest.id}.` });
+      return { manifest, bytes: Number(m[2]) };
+    });
+    const { save, drop } = mergeServerList(this.store.list(appId), listed, app, server);
+    save.forEach((b) => this.store.save(b));
+    drop.forEach((id) => this.store.remove(id));
+    return this.store.list(appId);
+  }
+
+  /** Deletes a copy; the record goes when no copy is left. */
+  async remove(id: string, where: CopyPlace): Promise<Backup | null> {
+    const b = this.store.get(id);
+    const copies = { ...b.copies };
+    if ((where === 'server' || where === 'everywhere') && copies.server) {
+      const res = await runScript(await this.pool.get(b.serverId), helperCall('backup-delete', [b.appName, b.id]).text);
+      if (res.code !== 0) throw backupFailure(res.code, res.stderr);
+      delete copies.server;
+    }
+    if ((where === 'desktop' || where === 'everywhere') && copies.desktop) {
+      rmSync(this.store.localFile(b, copies.desktop.encrypted), { force: true });
+      delete copies.desktop;
+    }
+    if (!copies.desktop && !copies.server) {
+      this.store.remove(id);
+      return null;
+    }
+    return this.store.save({ ...b, copies });
+  }
+
+  /** Copies this computer's archive where the user can find it (default ~/Downloads); returns the path. */
+  export(id: string, destDir = path.join(os.homedir(), 'Downloads')): string {
+    const b = this.store.get(id);
+    if (!b.copies.desktop) throw new SkiffError('BACKUP_NO_COPY', { message: 'This computer has no copy of this backup yet.', fix: 'Download it from the server first.' });
+    const src = this.store.localFile(b, b.copies.desktop.encrypted);
+    mkdirSync(destDir, { recursive: true });
+    const base = `skiff-backup-${b.appName}-${b.id}.tar${b.copies.desktop.encrypted ? '.age' : ''}`;
+    for (let i = 0; i < 100; i++) {
+      const dest = path.join(destDir, i ? base.replace('.tar', `-${i}.tar`) : base);
+      try {
+        // EXCL: nothing is ever overwritten; the copy holds user data, so it is private.
+        copyFileSync(src, dest, fsConstants.COPYFILE_EXCL);
+        makePrivate(dest);
+        return dest;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new SkiffError('INTERNAL', { message: `Could not save ${base} in ${destDir}.`, fix: 'Check that the folder is writable and has free space.', detail: (e as Error).message });
+      }
+    }
+    throw new SkiffError('INTERNAL', { message: `${destDir} already holds 100 copies of ${base}.`, fix: 'Remove some of them, then export again.' });
+  }
+}

@@ -1,0 +1,106 @@
+// The restore's steps. Everything that can refuse (the backup's parts, its PocketBase version
+// against the release it would run with) is checked before the app is stopped; from the stop on, a
+// failure puts the previous data and release back (the recipe's rollBack).
+import { SkiffError } from '../../../../../src-shared/errors';
+import { comparePocketbase, manifestFromBase64 } from '../../../backups/manifest';
+import type { StepContext } from '../../../jobs/runner';
+import { helperCall } from '../../../remote/helper/verbs';
+import { kvOne, parseKv, type Manifest } from '../../../remote/readBack';
+import { restoreLiveScript, restoreUndoScript } from '../../../remote/scripts/backupScripts';
+import { toReleaseInfo } from '../../releases';
+import { connection, type AppTask } from '../../app/appJob';
+import { HEALTH_TIMEOUT_S } from '../../app/tasks/goLive';
+import { releaseServing } from '../../app/tasks/lock';
+import type { PlacedJob } from './place';
+import { createBackup } from './take';
+
+export interface RestoreJob extends PlacedJob {
+  /** The backup of the data as it was, taken with the app stopped just before the swap. */
+  preRestore?: { id: string };
+  swapped: boolean;
+}
+
+export function checkRestore(): AppTask<RestoreJob> {
+  return {
+    title: 'Check the backup on the server and the release it would run with',
+    run: async (job, ctx) => {
+      const b = job.backup!;
+      const state = job.state!;
+      const hasRelease = b.release !== 'none' && state.releases.some((r) => r.id === b.release);
+      const out = parseKv((await ctx.exec(await connection(job), helperCall('backup-check', [job.app.name, b.id, job.app.binary, hasRelease ? b.release : 'none']).text, { hideKeyValues: true })).stdout);
+      const manifest = manifestFromBase64(kvOne(out, 'manifest'), `backup ${b.id}`);
+      const release = kvOne(out, 'target_release') ?? 'none';
+      const pocketbase = kvOne(out, 'target_pocketbase') ?? 'unknown';
+      if (release === 'none') {
+        throw new SkiffError('BACKUP_VERSION_MISSING', { message: `${job.app.name} has no release on ${job.server.name} to run the restored data with.`, fix: `Deploy ${b.versionLabel ?? `PocketBase ${manifest.pocketbase}`} to ${job.app.name} first, then restore. Nothing was stopped or changed.` });
+      }
+      if (comparePocketbase(manifest.pocketbase, pocketbase) === 1) {
+        throw new SkiffError('BACKUP_NEWER_POCKETBASE', { message: `Backup ${b.id} was made by PocketBase ${manifest.pocketbase}; ${job.app.name}'s release ${release} runs ${pocketbase}, which may not read its data.`, fix: `Deploy PocketBase ${manifest.pocketbase} or newer to ${job.app.name} first, then restore. Nothing was stopped or changed.` });
+      }
+      if (!hasRelease && b.release !== 'none') ctx.warn(`the release the backup was made with (${b.release}) is not on this server: the data runs with ${release} (PocketBase ${pocketbase}, not older than the backup's ${manifest.pocketbase})`);
+      job.previous = releaseServing(state);
+      job.target = state.manifest.releases.find((r) => r.id === release) ?? { ...job.previous!, id: release, label: release };
+      return { note: `every part matches; it will run with ${release} (PocketBase ${pocketbase})` };
+    },
+  };
+}
+
+export function stopAndSnapshot(): AppTask<RestoreJob> {
+  return {
+    title: 'Stop the app and back up its data as it is now',
+    pointOfNoReturn: true,
+    run: async (job, ctx) => {
+      await ctx.exec(await connection(job), helperCall('app-service', ['stop', job.app.name]).text);
+      const pre = await createBackup(job, ctx, 'pre-restore');
+      job.preRestore = { id: pre.id };
+      return { note: `pre-restore backup ${pre.id} (listed; restore it to undo this restore)` };
+    },
+  };
+}
+
+export function swapData(): AppTask<RestoreJob> {
+  return {
+    title: 'Put the backup in place of pb_data',
+    run: async (job, ctx) => {
+      job.swapped = true;
+      await ctx.exec(await connection(job), helperCall('backup-restore', [job.app.name, job.backup!.id]).text);
+    },
+  };
+}
+
+export function startRestored(): AppTask<RestoreJob> {
+  return {
+    title: 'Start the app on the restored data and check /api/health',
+    run: async (job, ctx) => {
+      const target = job.target!;
+      const manifest = job.state!.manifest;
+      const next: Manifest | undefined = manifest.current !== target.id ? { ...manifest, current: target.id, updatedAt: new Date().toISOString() } : undefined;
+      const res = await ctx.exec(await connection(job), restoreLiveScript({ app: job.app.name, releaseId: target.id, port: job.app.port, healthTimeoutS: HEALTH_TIMEOUT_S, manifest: next && JSON.stringify(next, null, 2) }).text, { check: false });
+      if (res.code === 4) throw new SkiffError('HEALTH_CHECK_FAILED', { message: 'The app did not become healthy on the restored data, so Skiff put the previous data back.', detail: res.stderr.trim().slice(-300) });
+      if (res.code !== 0) throw new SkiffError('REMOTE_COMMAND_FAILED', { detail: `exit ${res.code}: ${res.stderr.trim().slice(-300)}` });
+      job.healthy = true;
+      if (next) job.deps.apps.recordReleases(job.app.id, toReleaseInfo(next));
+    },
+  };
+}
+
+/** A backup sent here for another app (a move) has done its job: remove this server's copy. */
+export function dropForeignCopy(): AppTask<RestoreJob> {
+  return {
+    title: 'Remove the copy sent for this restore',
+    run: async (job, ctx) => {
+      if (!job.placedForeign) return { skipped: true, note: 'the backup stays in the app\'s list' };
+      await ctx.exec(await connection(job), helperCall('backup-delete', [job.app.name, job.backup!.id]).text, { quiet: true });
+    },
+  };
+}
+
+/** The restore failed after the stop: previous data, previous release, started and health-checked. */
+export async function undoRestore(job: RestoreJob, ctx: StepContext): Promise<{ status: 'rolled-back' }> {
+  ctx.log(job.swapped ? 'putting the previous data back' : 'the data was not swapped: starting the app again');
+  const res = await ctx.exec(await connection(job), restoreUndoScript({ app: job.app.name, to: job.previous?.id, port: job.app.port, healthTimeoutS: HEALTH_TIMEOUT_S }).text, { check: false });
+  if (res.code !== 0) {
+    throw new SkiffError('HEALTH_CHECK_FAILED', { message: 'The previous data is back, but the app did not come back healthy.', fix: `Look at the app's log on the server (journalctl -u skiff-${job.app.name}).`, detail: res.stderr.trim().slice(-300) });
+  }
+  return { status: 'rolled-back' };
+}
