@@ -2,7 +2,7 @@
 // output type, and every event channel. Both hosts (Electron IPC, browser WebSocket) validate
 // inputs against these schemas before a handler sees them.
 import { z } from 'zod';
-import type { App, AppInfo, Backup, BackupSettings, ConnectionStatus, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
+import type { App, AppInfo, Backup, BackupSchedule, BackupSettings, ScheduleStatus, ConnectionStatus, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
 import type { SkiffErrorPayload } from './errors';
 import { deployUserProblem } from './names';
 
@@ -68,6 +68,33 @@ export type UpdateServerInput = z.input<typeof updateServerInput>;
 const backupId = z.string().regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/, 'not a backup id');
 const keepCount = z.coerce.number().int('Use a whole number').min(0, 'At least 0').max(1000, 'At most 1000');
 export const backupSettingsInput = z.object({ encrypt: z.boolean(), keepLast: keepCount.min(1, 'Keep at least the last backup'), keepDaily: keepCount, keepWeekly: keepCount });
+
+const secretField = z.string().max(16384).refine((v) => !/\0/.test(v), 'Not valid');
+const s3Target = z.object({
+  kind: z.literal('s3'),
+  url: z.string().trim().regex(/^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'The S3 URL must look like https://s3.example.com/bucket/path'),
+  keyId: z.string().trim().regex(/^[A-Za-z0-9_+/=-]{1,128}$/, 'Not an access key id'),
+  caCert: z.string().max(16000).regex(/^(|-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*)$/, 'Paste a PEM certificate, or leave it empty').optional(),
+});
+const sftpTarget = z.object({
+  kind: z.literal('sftp'),
+  host: z.string().trim().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/, 'Host must be a host name or an IPv4 address'),
+  port: z.coerce.number().int().min(1, 'Port must be 1 to 65535').max(65535, 'Port must be 1 to 65535'),
+  user: z.string().trim().regex(/^[a-z_][a-z0-9_.-]{0,31}$/, 'Not a user name'),
+  path: z.string().trim().regex(/^\/[A-Za-z0-9._/-]{1,200}$/, 'The path must be absolute (letters, digits, . _ - /)'),
+  knownHosts: z.string().trim().min(1, 'Paste the host key line (ssh-keyscan HOST)').max(16000).regex(/^\S+ (ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+/, 'Paste the line `ssh-keyscan HOST` prints'),
+});
+export const scheduleInput = z.object({
+  appId: id,
+  serverEvery: z.enum(['off', 'hourly', '6h', 'daily', 'weekly']),
+  serverKeep: z.coerce.number().int().min(1, 'Keep at least 1').max(1000, 'At most 1000'),
+  desktopEvery: z.enum(['off', 'hourly', 'daily']),
+  target: z.discriminatedUnion('kind', [s3Target, sftpTarget]).optional(),
+  /** The S3 secret key or the SFTP private key; kept in the keychain (empty: keep the stored one). */
+  secret: secretField.optional(),
+  /** restic's repository password; made by Skiff when not given. */
+  password: secretField.refine((p) => p === '' || p.length >= 12, 'The repository password needs at least 12 characters').optional(),
+});
 
 export const appName = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'Name must be lowercase letters, digits and dashes (a DNS label, at most 63)');
 const domainName = z.string().trim().max(253).regex(/^(|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)$/i, 'Domain must be a host name like app.example.com');
@@ -160,6 +187,13 @@ export const contract = {
   /** Deletes one copy (or both); the backup leaves the list when no copy is left. */
   'backups.delete': { input: z.object({ id: backupId, where: z.enum(['desktop', 'server', 'everywhere']) }), output: out<{ backup: Backup | null }>() },
   'backups.export': { input: z.object({ id: backupId }), output: out<{ path: string }>() },
+  'backups.schedule': { input: z.object({ appId: id }), output: out<{ schedule: BackupSchedule | null }>() },
+  /** Saves the app's schedule (secrets to the keychain) and writes it on the server: a job. */
+  'backups.setSchedule': { input: scheduleInput, output: out<Job>() },
+  /** Runs the server's scheduled backup now, as its timer would. */
+  'backups.runSchedule': { input: z.object({ appId: id }), output: out<Job>() },
+  /** The server's schedule and last run, flagged when it failed or is missing. */
+  'backups.scheduleStatus': { input: z.object({ appId: id }), output: out<ScheduleStatus>() },
   'versions.list': { input: z.object({}), output: out<Version[]>() },
   /** Adds a zip from a local path (Electron: the dropped file's path; browser host: the staged upload). */
   'versions.add': { input: z.object({ path: z.string().min(1).max(4096), fileName: z.string().max(255).optional(), notes: z.string().max(2000).optional(), binary: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional() }), output: out<Version>() },

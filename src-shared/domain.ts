@@ -320,3 +320,31 @@ export interface BackupSettings {
 }
 
 export const DEFAULT_BACKUP_SETTINGS: BackupSettings = { encrypt: false, keepLast: 5, keepDaily: 7, keepWeekly: 4 };
+
+export type ScheduleEvery = 'hourly' | '6h' | 'daily' | 'weekly';
+
+/** Where a server pushes its scheduled backups (restic). Secrets are in the keychain, not here. */
+export type BackupTarget =
+  | { kind: 's3'; /** https://host[:port]/bucket[/path] */ url: string; keyId: string; /** PEM of a private CA, for a self-hosted S3. */ caCert?: string }
+  | { kind: 'sftp'; host: string; port: number; user: string; path: string; /** The host's key line, as `ssh-keyscan HOST` prints it. */ knownHosts: string };
+
+export interface BackupSchedule {
+  appId: string;
+  /** The server's own timer (works with the laptop closed). */
+  serverEvery: 'off' | ScheduleEvery;
+  /** Scheduled backups the server keeps itself. */
+  serverKeep: number;
+  target?: BackupTarget;
+  /** While Skiff is open: a backup brought to this computer this often. */
+  desktopEvery: 'off' | 'hourly' | 'daily';
+  /** When the server's timer was last written (a schedule that never ran is "missing" after twice its interval). */
+  appliedAt?: string;
+}
+
+export interface ScheduleStatus {
+  /** As the server reports it ("none": no timer there). */
+  server: 'none' | { every: ScheduleEvery; keep: number; target: 'none' | 's3' | 'sftp'; next?: string };
+  lastRun?: { at: string; ok: boolean; backup: string; pushed: 'yes' | 'no' | 'failed'; addedBytes: number; error?: string };
+  /** A failed last run, or no successful backup for twice the interval. */
+  flag?: { kind: 'failed' | 'missing'; message: string };
+}

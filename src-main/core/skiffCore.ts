@@ -8,6 +8,7 @@ import { AppStore } from './apps/appStore';
 import { AppService } from './apps/service';
 import { BackupStore } from './backups/backupStore';
 import { BackupService } from './backups/service';
+import { DesktopScheduler } from './backups/desktopScheduler';
 import { VersionLibrary } from './versions/library';
 import { ServerService } from './servers/service';
 import { ConnectionPool } from './ssh/pool';
@@ -27,6 +28,8 @@ export interface CoreOptions {
   readyTimeoutMs?: number;
   /** Start reconcile jobs for jobs cut off last time (default true). */
   reconcileInterrupted?: boolean;
+  /** Run the desktop's backup schedule (default true; tests drive `backupScheduler.tick` themselves). */
+  backupScheduler?: boolean;
 }
 
 export interface SkiffCore {
@@ -39,6 +42,7 @@ export interface SkiffCore {
   apps: AppService;
   versions: VersionLibrary;
   backups: BackupService;
+  backupScheduler: DesktopScheduler;
   dataDir: string;
   close(): void;
 }
@@ -69,5 +73,7 @@ export function createCore(opts: CoreOptions): SkiffCore {
   const ops = new Operations({ servers, pool, runner, apps, versions, vault, backups: backupStore, installation });
   // Jobs cut off when Skiff last stopped: read their apps back and finish what they owed.
   if (opts.reconcileInterrupted !== false) ops.reconcileInterrupted();
-  return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, apps, versions, backups, dataDir: opts.dataDir, close: () => pool.closeAll() };
+  const backupScheduler = new DesktopScheduler(backupStore, (id) => apps.exists(id), (id) => ops.backupNow(id, 'scheduled'), (id) => runner.isActive(id));
+  if (opts.backupScheduler !== false) backupScheduler.begin();
+  return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, apps, versions, backups, backupScheduler, dataDir: opts.dataDir, close: () => { backupScheduler.stop(); pool.closeAll(); } };
 }

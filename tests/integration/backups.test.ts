@@ -18,6 +18,7 @@ import { readJobLog } from '../../src-main/core/jobs/jobLog';
 import { secretKey } from '../../src-main/core/vault/vault';
 import type { App, Backup, Server, Version } from '../../src-shared/domain';
 import { addTrusted, authorize, makeKeyFile, runJob, setUpServer, viaCaddy, type TestCore } from './helpers';
+import { startS3Server } from './support/s3Server';
 
 const skip = realPocketbaseSkipReason();
 if (skip) console.log(`[backups] skipped: ${skip}`);
@@ -44,7 +45,15 @@ const localFile = (b: Backup) => path.join(core.dataDir, 'backups', b.appId, `${
 async function backUp(app: App): Promise<Backup> {
   const { job, log } = await runJob(core, () => core.ops.backupNow(app.id));
   expect(job.error, log.slice(-1500)).toBeUndefined();
-  return core.backups.list(app.id).find((b) => b.createdAt && job.steps[0].note?.startsWith(b.id))!;
+  const made = core.backups.list(app.id).find((b) => job.steps.some((s) => s.note === b.id));
+  expect(made, log.slice(-1500)).toBeDefined();
+  return made!;
+}
+
+/** Saves the app's backup schedule and waits for the job that writes it on the server. */
+async function schedule(...args: Parameters<TestCore['ops']['setSchedule']>) {
+  const job = await core.ops.setSchedule(...args);
+  return runJob(core, () => job);
 }
 
 /** A steady load on the app through Caddy while `during` runs: returns the failed requests. */
@@ -228,6 +237,59 @@ sed -i -E "s|(\\"name\\": \\"data/data.db.zst\\", \\"bytes\\": )[0-9]+(, \\"sha2
     }
     expect((await vps.exec('ls -A /var/lib/skiff/backups/notes | grep -c 2099 || true')).stdout.trim()).toBe('0');
   }, 120_000);
+
+  it('the server timer backs up, pushes to S3 and to SFTP with restic, applies retention, and flags a failed run', async () => {
+    // S3: s3rver over HTTPS on this machine (the VM reaches it as 10.0.2.2); retention: the last 2.
+    const s3 = await startS3Server();
+    try {
+      core.backups.setSettings({ ...core.backups.settings(), keepLast: 2, keepDaily: 0, keepWeekly: 0 });
+      const apply = await schedule({ appId: notes.id, serverEvery: 'daily', serverKeep: 2, desktopEvery: 'off', target: { kind: 's3', url: `https://10.0.2.2:${s3.port}/restic/notes`, keyId: 'S3RVER', caCert: s3.caPem } }, { secret: 'S3RVER' });
+      expect(apply.job.error, apply.log.slice(-1500)).toBeUndefined();
+      expect(apply.log).not.toContain('S3RVER');
+      const timer = (await vps.exec('systemctl is-enabled skiff-backup-notes.timer; systemctl show -p NextElapseUSecRealtime --value skiff-backup-notes.timer; stat -c %a:%U /etc/skiff/backup/notes.target')).stdout;
+      expect(timer).toMatch(/^enabled\n\S.*\n600:root\n$/);
+      const added: number[] = [];
+      for (const title of ['s1', 's2', 's3']) {
+        await write(title);
+        const run = await runJob(core, () => core.ops.runSchedule(notes.id));
+        expect(run.job.error, run.log.slice(-1500)).toBeUndefined();
+        const status = await core.backups.scheduleStatus(notes.id);
+        expect(status.lastRun).toMatchObject({ ok: true, pushed: 'yes' });
+        added.push(status.lastRun!.addedBytes);
+      }
+      console.log(`[backups] bytes restic added per scheduled push: ${added.join(', ')}`);
+      // Deduplication: a later push sends less than the first.
+      expect(added[2]).toBeLessThan(added[0]);
+      const scheduled = core.backups.list(notes.id).filter((b) => b.kind === 'scheduled' && b.copies.server);
+      expect(scheduled).toHaveLength(2);
+      const remote = (await vps.exec(`/usr/local/sbin/skiff-root backup-remote-list notes`)).stdout.trim().split('\n');
+      expect(remote).toHaveLength(2);
+      expect(remote.map((l) => l.replace('remote=', '')).sort()).toEqual(scheduled.map((b) => b.id).sort());
+
+      // SFTP: a user on the VM itself, reached over its own sshd with a key and a pinned host key.
+      const key = makeKeyFile();
+      await vps.exec(`id drop >/dev/null 2>&1 || useradd -m -s /bin/bash drop; install -d -m 700 -o drop -g drop /home/drop/.ssh; printf '%s\n' '${key.publicKey}' > /home/drop/.ssh/authorized_keys; chown drop:drop /home/drop/.ssh/authorized_keys; chmod 600 /home/drop/.ssh/authorized_keys`);
+      const knownHosts = (await vps.exec('ssh-keyscan -t ed25519 127.0.0.1 2>/dev/null')).stdout.trim();
+      const sftp = await schedule({ appId: notes.id, serverEvery: 'daily', serverKeep: 2, desktopEvery: 'off', target: { kind: 'sftp', host: '127.0.0.1', port: 22, user: 'drop', path: '/home/drop/restic-notes', knownHosts } }, { secret: key.text });
+      expect(sftp.job.error, sftp.log.slice(-1500)).toBeUndefined();
+      const run = await runJob(core, () => core.ops.runSchedule(notes.id));
+      expect(run.job.error, run.log.slice(-1500)).toBeUndefined();
+      expect((await vps.exec('ls /home/drop/restic-notes')).stdout).toMatch(/config\n[\s\S]*snapshots/);
+
+      // A target that fails: the run fails and the schedule is flagged.
+      await schedule({ appId: notes.id, serverEvery: 'daily', serverKeep: 2, desktopEvery: 'off', target: { kind: 's3', url: `https://10.0.2.2:${s3.port}/restic/notes`, keyId: 'S3RVER', caCert: s3.caPem } }, { secret: 'S3RVER' });
+      await s3.stop();
+      const failed = await runJob(core, () => core.ops.runSchedule(notes.id));
+      expect(failed.job.status).toBe('failed');
+      const flagged = await core.backups.scheduleStatus(notes.id);
+      expect(flagged.flag?.kind).toBe('failed');
+      expect(flagged.flag?.message).toMatch(/push to the s3 target failed/);
+    } finally {
+      await s3.stop().catch(() => undefined);
+      core.backups.setSettings({ ...core.backups.settings(), keepLast: 5, keepDaily: 7, keepWeekly: 4 });
+      await schedule({ appId: notes.id, serverEvery: 'off', serverKeep: 2, desktopEvery: 'off' });
+    }
+  }, 600_000);
 
   it('moves an app: a backup restored as a new app on a second server serves the same records', async () => {
     const vps2 = await TestVps.boot({ disk: await ensurePreparedDisk((s) => console.log(`[vps2] ${s}`)), log: (s) => console.log(`[vps2] ${s}`) });

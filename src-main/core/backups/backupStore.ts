@@ -2,13 +2,14 @@
 // local archive lives: BACKUPS_DIR/<app id>/<backup id>.tar, or .tar.age when encrypted.
 import Conf from 'conf';
 import path from 'node:path';
-import { DEFAULT_BACKUP_SETTINGS, type Backup, type BackupSettings } from '../../../src-shared/domain';
+import { DEFAULT_BACKUP_SETTINGS, type Backup, type BackupSchedule, type BackupSettings } from '../../../src-shared/domain';
 import { PRIVATE_FILE_MODE } from '../store/dataDir';
 import { RecordList } from '../store/recordList';
 
 interface BackupFile {
   backups: Backup[];
   settings: BackupSettings;
+  schedules: BackupSchedule[];
 }
 
 export class BackupStore {
@@ -17,7 +18,7 @@ export class BackupStore {
   readonly dir: string;
 
   constructor(dataDir: string) {
-    this.file = new Conf<BackupFile>({ cwd: dataDir, configName: 'backups', projectName: 'skiff', defaults: { backups: [], settings: DEFAULT_BACKUP_SETTINGS }, clearInvalidConfig: false, configFileMode: PRIVATE_FILE_MODE });
+    this.file = new Conf<BackupFile>({ cwd: dataDir, configName: 'backups', projectName: 'skiff', defaults: { backups: [], settings: DEFAULT_BACKUP_SETTINGS, schedules: [] }, clearInvalidConfig: false, configFileMode: PRIVATE_FILE_MODE });
     this.records = new RecordList(this.file as unknown as Conf<Record<'backups', Backup[]>>, 'backups', 'That backup is no longer in the list.');
     this.dir = path.join(dataDir, 'backups');
   }
@@ -48,6 +49,19 @@ export class BackupStore {
 
   settings(): BackupSettings {
     return { ...DEFAULT_BACKUP_SETTINGS, ...this.file.get('settings') };
+  }
+
+  schedule(appId: string): BackupSchedule | undefined {
+    return (this.file.get('schedules') ?? []).find((s) => s.appId === appId);
+  }
+
+  schedules(): BackupSchedule[] {
+    return this.file.get('schedules') ?? [];
+  }
+
+  saveSchedule(s: BackupSchedule): BackupSchedule {
+    this.file.set('schedules', [...this.schedules().filter((x) => x.appId !== s.appId), s]);
+    return s;
   }
 
   setSettings(s: BackupSettings): BackupSettings {

@@ -3,18 +3,17 @@
 import { constants as fsConstants, copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Backup, BackupSettings } from '../../../src-shared/domain';
+import type { Backup, BackupSchedule, BackupSettings, ScheduleStatus } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import type { AppService } from '../apps/service';
 import { helperCall } from '../remote/helper/verbs';
-import { parseKv } from '../remote/readBack';
 import type { ServerService } from '../servers/service';
 import { runScript } from '../ssh/exec';
 import type { ConnectionPool } from '../ssh/pool';
 import { makePrivate } from '../store/dataDir';
 import type { BackupStore } from './backupStore';
-import { manifestFromBase64 } from './manifest';
-import { mergeServerList } from './records';
+import { readScheduleStatus } from './schedule';
+import { readServerBackups } from './serverList';
 import { backupFailure } from './transfer';
 
 export type CopyPlace = 'desktop' | 'server' | 'everywhere';
@@ -46,20 +45,19 @@ export class BackupService {
   /** Reads the app's backups on its server (scheduled ones included) into the list. */
   async refresh(appId: string): Promise<Backup[]> {
     const app = this.apps.get(appId);
-    const server = this.servers.get(app.serverId);
-    const res = await runScript(await this.pool.get(app.serverId), helperCall('backup-list', [app.name]).text);
+    return readServerBackups(await this.pool.get(app.serverId), app, this.servers.get(app.serverId), this.store);
+  }
+
+  schedule(appId: string): BackupSchedule | undefined {
+    return this.store.schedule(appId);
+  }
+
+  /** The server's schedule and its last run, read back; flagged when failed or missing. */
+  async scheduleStatus(appId: string): Promise<ScheduleStatus> {
+    const app = this.apps.get(appId);
+    const res = await runScript(await this.pool.get(app.serverId), helperCall('schedule-status', [app.name]).text);
     if (res.code !== 0) throw backupFailure(res.code, res.stderr);
-    const listed = (parseKv(res.stdout).get('backup') ?? []).map((line) => {
-      const m = /^([0-9]{8}-[0-9]{6}-[0-9a-f]{6}) ([0-9]{1,15}) ([A-Za-z0-9+/=]+)$/.exec(line);
-      if (!m) throw new SkiffError('SERVER_STATE_INVALID', { message: `The server listed a backup Skiff cannot read: "${line.slice(0, 60)}".` });
-      const manifest = manifestFromBase64(m[3], `backup ${m[1]} on ${server.name}`);
-      if (manifest.id !== m[1]) throw new SkiffError('SERVER_STATE_INVALID', { message: `Backup folder ${m[1]} on ${server.name} holds the manifest of ${manifest.id}.` });
-      return { manifest, bytes: Number(m[2]) };
-    });
-    const { save, drop } = mergeServerList(this.store.list(appId), listed, app, server);
-    save.forEach((b) => this.store.save(b));
-    drop.forEach((id) => this.store.remove(id));
-    return this.store.list(appId);
+    return readScheduleStatus(res.stdout, this.store.schedule(appId));
   }
 
   /** Deletes a copy; the record goes when no copy is left. */

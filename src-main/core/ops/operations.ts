@@ -1,6 +1,9 @@
 // Server and app operations as the UI starts them: each returns the queued job at once; the live
 // log and the outcome arrive as job events.
-import type { App, HardeningPreview, Job } from '../../../src-shared/domain';
+import { randomBytes } from 'node:crypto';
+import type { App, BackupSchedule, HardeningPreview, Job } from '../../../src-shared/domain';
+import { secretKey } from '../vault/vault';
+import { applyScheduleJob, runScheduleJob } from './backup/scheduleJob';
 import type { AppInput } from '../apps/service';
 import { backupNowJob, downloadBackupJob } from './backup/backupJob';
 import { drillJob } from './backup/drillJob';
@@ -62,8 +65,8 @@ export class Operations {
   }
 
   /** "Back up now": a consistent online backup, brought to this computer, retention applied. */
-  backupNow(appId: string): Job {
-    return this.deps.runner.start(backupNowJob(this.deps, appId));
+  backupNow(appId: string, kind: 'manual' | 'scheduled' = 'manual'): Job {
+    return this.deps.runner.start(backupNowJob(this.deps, appId, kind));
   }
 
   downloadBackup(backupId: string): Job {
@@ -88,6 +91,24 @@ export class Operations {
     }
     const app = await this.deps.apps.create(input);
     return { app, jobs: [this.deploy(app.id, version.sha256), this.restore(backupId, app.id)] };
+  }
+
+  /**
+   * Saves the app's backup schedule (secrets to the keychain; a repository password is made once
+   * when a target is first set) and writes it on the server.
+   */
+  async setSchedule(s: Omit<BackupSchedule, 'appliedAt'>, secrets: { secret?: string; password?: string } = {}): Promise<Job> {
+    this.deps.apps.get(s.appId);
+    const { vault } = this.deps;
+    if (secrets.secret) await vault.set(secretKey.backupTargetSecret(s.appId), secrets.secret);
+    if (secrets.password) await vault.set(secretKey.backupRepoPassword(s.appId), secrets.password);
+    else if (s.target && !(await vault.get(secretKey.backupRepoPassword(s.appId)))) await vault.set(secretKey.backupRepoPassword(s.appId), randomBytes(24).toString('base64'));
+    const saved = this.deps.backups.saveSchedule({ ...s, appliedAt: new Date().toISOString() });
+    return this.deps.runner.start(applyScheduleJob(this.deps, saved));
+  }
+
+  runSchedule(appId: string): Job {
+    return this.deps.runner.start(runScheduleJob(this.deps, appId));
   }
 
   drill(backupId: string): Job {

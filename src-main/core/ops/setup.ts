@@ -22,7 +22,7 @@ import type { OpsDeps } from './deps';
 import { desktopSigningKey, selfUpdateScript, signersLine } from './helperUpdate';
 import { asRoot, helper, probeAccess, type Access } from './privilege';
 
-export const SETUP_PACKAGES = ['ufw', 'fail2ban', 'python3-systemd', 'caddy', 'unzip', 'curl', 'sqlite3', 'zstd', 'unattended-upgrades'] as const;
+export const SETUP_PACKAGES = ['ufw', 'fail2ban', 'python3-systemd', 'caddy', 'unzip', 'curl', 'sqlite3', 'zstd', 'restic', 'unattended-upgrades'] as const;
 
 /** The server layout this Skiff sets up (per-app service users; docs/security.md). */
 export const SERVER_LAYOUT = 2;

@@ -19,6 +19,9 @@ export const secretKey = {
   helperSigningKey: () => 'skiff/helper-signing-key',
   /** This desktop's age identity for the backups it keeps (core/backups/encryption.ts). */
   backupKey: () => 'skiff/backup-key',
+  /** The app's off-server target: its S3 secret or SFTP private key, and restic's repository password. */
+  backupTargetSecret: (appId: string) => `app/${appId}/backup-target-secret`,
+  backupRepoPassword: (appId: string) => `app/${appId}/backup-repo-password`,
 };
 
 export function keychainUnavailable(cause: unknown): SkiffError {

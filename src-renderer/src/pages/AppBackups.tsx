@@ -7,6 +7,7 @@ import { asSkiffError, call } from '../api/client';
 import { BackupTable } from '../components/BackupTable';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { BackupSettingsForm } from '../components/BackupSettingsForm';
+import { BackupScheduleForm } from '../components/BackupScheduleForm';
 import { DeleteBackupDialog } from '../dialogs/DeleteBackupDialog';
 import { RestoreAsNewAppDialog } from '../dialogs/RestoreAsNewAppDialog';
 import { RestoreDialog } from '../dialogs/RestoreDialog';
@@ -43,6 +44,10 @@ export function AppBackups({ app, busy, onStarted }: { app: App; busy: boolean; 
         onExport: (b) => void act(async () => setNotice(`Saved to ${(await call('backups.export', { id: b.id })).path}${b.copies.desktop?.encrypted ? ' (encrypted: it opens with this computer\'s backup key)' : ''}`)),
         onDelete: setDeleting,
       }} />
+      <details>
+        <summary>Schedule</summary>
+        <BackupScheduleForm app={app} busy={busy} onStarted={onStarted} />
+      </details>
       <details>
         <summary>Backup settings</summary>
         <BackupSettingsForm />

@@ -20,6 +20,8 @@ export const ARG_KINDS = {
   release: { pattern: '^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$', what: 'a release id' },
   backupId: { pattern: '^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$', what: 'a backup id' },
   backupKind: { pattern: '^(manual|scheduled|pre-restore|archive)$', what: 'a kind of backup' },
+  every: { pattern: '^(hourly|6h|daily|weekly)$', what: 'a backup interval' },
+  count: { pattern: '^[0-9]{1,4}$', range: [1, 1000], what: 'a number of backups to keep' },
   releaseOrNone: { pattern: '^([0-9]{8}-[0-9]{6}-[0-9a-f]{8}|none)$', what: 'a release id or none' },
   binary: { pattern: '^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$', what: 'a binary name' },
   domain: { pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$', what: 'a domain' },
@@ -29,14 +31,14 @@ export const ARG_KINDS = {
   lines: { pattern: '^[0-9]{1,6}$', range: [1, 100000], what: 'a line count' },
   megabytes: { pattern: '^[0-9]{1,5}$', range: [1, 10000], what: 'a size in MB' },
   ip: { pattern: '^[0-9a-fA-F.:]{2,45}$', what: 'an IP address' },
-  package: { pattern: '^(ufw|fail2ban|python3-systemd|caddy|unzip|curl|sqlite3|zstd|unattended-upgrades)$', what: 'a package Skiff installs' },
+  package: { pattern: '^(ufw|fail2ban|python3-systemd|caddy|unzip|curl|sqlite3|zstd|restic|unattended-upgrades)$', what: 'a package Skiff installs' },
   serviceAction: { pattern: '^(start|stop|restart|is-active|status)$', what: 'a service action' },
 } as const satisfies Record<string, ArgKind>;
 
 export type ArgKindName = keyof typeof ARG_KINDS;
 
 /** The TypeScript type a kind takes at a call site. */
-export type ArgValue<K extends ArgKindName> = K extends 'port' | 'appPort' | 'seconds' | 'lines' | 'megabytes' ? number : string;
+export type ArgValue<K extends ArgKindName> = K extends 'port' | 'appPort' | 'seconds' | 'lines' | 'megabytes' | 'count' ? number : string;
 
 export function argIsValid(kind: ArgKindName, value: string | number): boolean {
   const k: ArgKind = ARG_KINDS[kind];

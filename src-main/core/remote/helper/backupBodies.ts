@@ -99,7 +99,9 @@ verb_backup_create() {
   cd /
   for db in $(as_user "$svc" bash -c 'cd -- "$1" && for f in *.db; do if [ -f "$f" ]; then printf "%s\n" "$f"; fi; done' list "$data"); do
     [[ "$db" =~ ^[A-Za-z0-9_-]{1,64}\.db$ ]] || { echo "skipped $db: not a database name Skiff backs up" >&2; continue; }
-    as_user "$svc" bash -c "$BACKUP_DB_AS_SERVICE" db "$data/$db" | nice -n 10 zstd -q -3 -T0 -c > "$work/data/$db.zst"
+    # --rsyncable: a small change to a database changes little of its compressed part, so an
+    # off-server copy (restic) sends little more than the change.
+    as_user "$svc" bash -c "$BACKUP_DB_AS_SERVICE" db "$data/$db" | nice -n 10 zstd -q -3 -T0 --rsyncable -c > "$work/data/$db.zst"
     echo "  $db: $(stat -c %s "$work/data/$db.zst") bytes compressed"
   done
   as_user "$svc" bash -c "$BACKUP_FILES_AS_SERVICE" files "$data" | nice -n 10 zstd -q -3 -T0 -c > "$work/data/files.tar.zst"

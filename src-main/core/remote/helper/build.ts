@@ -11,6 +11,8 @@ import { UNIT_TEMPLATE } from '../templates/systemdUnit';
 import { ARG_KINDS, bashValidator, type ArgKindName } from './args';
 import { AUDIT_SCRIPT } from './audit';
 import { BACKUP_DB_AS_SERVICE, BACKUP_FILES_AS_SERVICE, BACKUP_FUNCTIONS } from './backupBodies';
+import { SCHEDULE_FUNCTIONS } from './scheduleBodies';
+import { BACKUP_SERVICE_TEMPLATE, BACKUP_TIMER_TEMPLATE } from '../templates/backupSchedule';
 import { HELPER_FUNCTIONS, SNAPSHOT_AS_SERVICE } from './verbBodies';
 import { VERBS, type VerbSpec } from './verbs';
 
@@ -22,6 +24,8 @@ export const HELPER_TEMPLATES: Record<string, string> = {
   fail2banJail: JAIL_TEMPLATE,
   fail2banFilter: FILTER,
   autoUpgrades: AUTO_UPGRADES,
+  backupService: BACKUP_SERVICE_TEMPLATE,
+  backupTimer: BACKUP_TIMER_TEMPLATE,
 };
 
 const HEADER = `#!/bin/bash
@@ -65,7 +69,7 @@ function dispatchArm(verb: string, spec: VerbSpec): string {
 /** Everything but the dispatcher: the helper's functions, which tests source to compare with TypeScript. */
 function library(): string {
   const kinds = Object.keys(ARG_KINDS) as ArgKindName[];
-  const bodies = (HELPER_FUNCTIONS + BACKUP_FUNCTIONS).replaceAll('$\\{', '${').replace('@ENV_LINE@', ENV_LINE);
+  const bodies = (HELPER_FUNCTIONS + BACKUP_FUNCTIONS + SCHEDULE_FUNCTIONS).replaceAll('$\\{', '${').replace('@ENV_LINE@', ENV_LINE);
   return [
     HEADER,
     kinds.map(bashValidator).join('\n'),

@@ -12,6 +12,7 @@ import { renderFail2banJail, FILTER } from '../templates/fail2ban';
 import { SSHD_DROP_IN } from '../templates/sshd';
 import { AUTO_UPGRADES } from '../templates/autoUpgrades';
 import { renderSystemdUnit } from '../templates/systemdUnit';
+import { renderBackupService, renderBackupTimer, SCHEDULE_EVERY } from '../templates/backupSchedule';
 import { placeholders } from '../template';
 import { ARG_KINDS, argIsValid } from './args';
 import { HELPER_LIBRARY, HELPER_TEMPLATES, ROOT_HELPER, verbFunction } from './build';
@@ -97,6 +98,21 @@ describe('the root helper', () => {
     expect(fn('render fail2banJail port=2222').out).toBe(renderFail2banJail(2222));
     expect(fn('render fail2banFilter').out).toBe(FILTER);
     expect(fn('render autoUpgrades').out).toBe(AUTO_UPGRADES);
+    expect(fn('render backupService app=blog').out).toBe(renderBackupService('blog'));
+    for (const every of SCHEDULE_EVERY) {
+      expect(fn(`render backupTimer app=blog every=${every} calendar="$(schedule_calendar ${every})"`).out).toBe(renderBackupTimer('blog', every));
+    }
+  });
+
+  it('accepts exactly the target settings Skiff sends, and names the key (never the value) of a bad one', () => {
+    const ok = ['kind=s3', 's3_url=https://10.0.2.2:9000/restic/notes', 's3_key_id=AKIA123', 's3_secret=c2VjcmV0', 'password=cGFzc3dvcmRwYXNzd29yZDEy', 'sftp_path=/srv/backups/x', 'keep_last=3'];
+    for (const line of ok) expect(fn(`target_line_ok '${line}'`).code, line).toBe(0);
+    const bad = ['kind=ftp', 's3_url=https://h/b;reboot', "s3_secret=not base64 $(id)", 'sftp_path=../etc', 'sftp_host=-oProxyCommand=x', 'RESTIC_PASSWORD=x', 'password'];
+    for (const line of bad) {
+      const r = fn(`target_line_ok ${JSON.stringify(line)}`);
+      expect(r.code, line).toBe(64);
+      expect(r.err, line).not.toContain('$(id)');
+    }
   });
 
   it('refuses to render a template with a value missing', () => {

@@ -11,6 +11,7 @@ import {
   appStateScript, breakLockScript, configScript, goLiveScript, migrateAppScript, recordScript, removeAppScript, rollBackScript,
   stopAppScript, superuserScript, unlockScript, unpackScript,
 } from './appScripts';
+import { restoreLiveScript, restoreUndoScript } from './backupScripts';
 import { APP_UNITS_SCRIPT, authorizeKeysScript, FACTS_SCRIPT, installHelperScript, PROBE_SCRIPT, sudoersWriteScript } from './serverScripts';
 
 const R1 = '20261125-080910-aaaaaaaa';
@@ -33,6 +34,9 @@ const scripts = {
   unlock: unlockScript({ app: 'web', jobId: 'job-1' }),
   breakLock: breakLockScript('web'),
   remove: removeAppScript('web'),
+  restoreLive: restoreLiveScript({ app: 'web', releaseId: R0, port: 8090, healthTimeoutS: 30, manifest: '{"current":"x"}' }),
+  restoreLiveSameRelease: restoreLiveScript({ app: 'web', releaseId: R1, port: 8090, healthTimeoutS: 30 }),
+  restoreUndo: restoreUndoScript({ app: 'web', to: R1, port: 8090, healthTimeoutS: 30 }),
   migrate: migrateAppScript({ ...config, configHashes: 'abc', healthTimeoutS: 30 }),
   probe: PROBE_SCRIPT,
   facts: FACTS_SCRIPT,

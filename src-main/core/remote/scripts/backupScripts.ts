@@ -31,3 +31,10 @@ ${back}
 ${helperCall('app-service', ['restart', o.app])}
 ${healthWait(o.port, o.healthTimeoutS)}`;
 }
+
+/** The server's backup schedule with its target settings on stdin (printf is a builtin: no argv). */
+export function scheduleApplyScript(o: { app: string; binary: string; every: 'hourly' | '6h' | 'daily' | 'weekly'; keep: number; target: string[] }): ShellText {
+  return o.target.length
+    ? sh`printf '%s\n' ${o.target} | ${helperCall('schedule-apply', [o.app, o.binary, o.every, o.keep])}`
+    : sh`${helperCall('schedule-apply', [o.app, o.binary, o.every, o.keep])} < /dev/null`;
+}
