@@ -3,7 +3,8 @@
 //   - deploy of a 50 MB version vs `scp` + one `ssh` (unzip, switch, restart, curl health)
 //   - upload MiB/s vs `scp` alone; redeploy of an unchanged version; rollback time
 //   - remote commands (round trips) per deploy; failed requests under load during deploy and rollback
-import { execFileSync, spawn } from 'node:child_process';
+//   - backups of a ~500 MB pb_data (scripts/bench/backups.ts)
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,8 @@ import { sh } from '../src-main/core/remote/quote';
 import { execStats } from '../src-main/core/ssh/exec';
 import { uploadStats } from '../src-main/core/ops/upload';
 import type { Job } from '../src-shared/domain';
+import { benchBackups } from './bench/backups';
+import { startLoad } from './bench/load';
 
 const MB = 1024 * 1024;
 const DOMAIN = 'bench.skiff.test';
@@ -77,11 +80,11 @@ echo 'skiff ALL=(root) NOPASSWD: /usr/bin/systemctl restart bench-baseline' > /e
   const releaseA = core.apps.get(app.id).releases.find((r) => r.versionSha256 === vA.sha256)!;
   const rollback = await timed(() => core.ops.rollback(app.id, releaseA.id, false));
   // Under a steady load through Caddy: a deploy (of a small version) and a rollback.
-  const load = startLoad(vps.ports.http);
+  const load = startLoad(vps.ports.http, DOMAIN);
   await timed(() => core.ops.deploy(app.id, vC.sha256));
   const deployLoad = await load.stop();
   const releaseB = core.apps.get(app.id).releases.find((r) => r.versionSha256 === vB.sha256)!;
-  const load2 = startLoad(vps.ports.http);
+  const load2 = startLoad(vps.ports.http, DOMAIN);
   await timed(() => core.ops.rollback(app.id, releaseB.id, false));
   const rollbackLoad = await load2.stop();
   const startAt = /answered 200 after (\d+) ms/.exec(readFileSync(path.join(dir, 'logs', `${rollback.job.id}.log`), 'utf8'))?.[1];
@@ -96,6 +99,7 @@ echo 'skiff ALL=(root) NOPASSWD: /usr/bin/systemctl restart bench-baseline' > /e
     const second = await wait(core.ops.deploy(pbApp.id, v2.sha256)); // data exists: a realistic restart
     pbStart = `${/answered 200 after (\d+) ms/.exec(readFileSync(path.join(dir, 'logs', `${second.id}.log`), 'utf8'))?.[1] ?? '?'} ms`;
   }
+  const backupRows = await benchBackups({ vps, core, serverId: server.id, key, dir, log });
   core.close();
 
   const row = (name: string, skiff: string, base: string, note = '') => console.log(`${name.padEnd(44)} ${skiff.padStart(14)} ${base.padStart(14)}  ${note}`);
@@ -109,26 +113,7 @@ echo 'skiff ALL=(root) NOPASSWD: /usr/bin/systemctl restart bench-baseline' > /e
   row('remote commands per deploy (round trips)', String(deployCommands + 1), '2', `+1 SFTP upload; Skiff bytes uploaded: ${((u1 - u0) / MB).toFixed(1)} MiB`);
   row('failed requests during deploy', `${deployLoad.failed}/${deployLoad.total}`, '-', `goal: 0 (wrk -c4 through Caddy; ${deployLoad.detail})`);
   row('failed requests during rollback', `${rollbackLoad.failed}/${rollbackLoad.total}`, '-', `goal: 0 (wrk -c4 through Caddy; ${rollbackLoad.detail})`);
+  for (const r of backupRows) row(r.name, r.skiff, r.base, r.note);
 } finally {
   await vps.stop();
-}
-
-/** A steady load through Caddy (wrk from Debian); stop() ends it and reports the failures. */
-function startLoad(port: number) {
-  // A request held by Caddy while the app restarts is slow, not failed: allow 30 s before wrk gives up.
-  const wrk = spawn('wrk', ['-t1', '-c4', '-d600s', '--timeout', '30s', '-H', `Host: ${DOMAIN}`, `http://127.0.0.1:${port}/api/health`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  wrk.stdout.on('data', (d) => (out += d));
-  return {
-    stop: () => new Promise<{ total: number; failed: number; detail: string }>((resolve) => {
-      wrk.on('close', () => {
-        const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-        const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-        const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-        const socketErrors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-        resolve({ total, failed: non2xx + socketErrors, detail: `${non2xx} non-2xx, ${socketErrors} socket errors` });
-      });
-      wrk.kill('SIGINT');
-    }),
-  };
 }

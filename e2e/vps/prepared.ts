@@ -19,7 +19,8 @@ export async function ensurePreparedDisk(log: (s: string) => void = () => {}): P
   log('preparing a test VPS disk with the setup packages installed (once, ~2 min)');
   const vps = await TestVps.boot({ log });
   try {
-    await vps.exec(`apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${SETUP_PACKAGES.join(' ')} >/dev/null && apt-get clean`);
+    // Under TCG on a busy 2-core machine the install alone can pass the usual 5 minutes.
+    await vps.exec(`apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ${SETUP_PACKAGES.join(' ')} >/dev/null && apt-get clean`, { timeoutMs: 1_200_000 });
     await vps.powerOff();
     // Flatten onto the base so the cached disk does not depend on a run folder.
     const tmp = `${file}.tmp-${process.pid}`;

@@ -95,8 +95,8 @@ export class TestVps {
    * Runs a bash script as root in the guest through the QEMU guest agent (not SSH), so it works
    * whatever the test did to sshd, the firewall or fail2ban. Rejects on a non-zero exit unless allowFail.
    */
-  async exec(script: string, opts: { allowFail?: boolean } = {}): Promise<RunResult> {
-    const r = await this.agent.exec(script);
+  async exec(script: string, opts: { allowFail?: boolean; timeoutMs?: number } = {}): Promise<RunResult> {
+    const r = await this.agent.exec(script, opts.timeoutMs);
     if (r.code !== 0 && !opts.allowFail) throw new Error(`guest script exited ${r.code}: ${r.stderr.slice(-2000)}\n--- script:\n${script.slice(0, 500)}`);
     return r;
   }

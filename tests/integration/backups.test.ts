@@ -82,9 +82,23 @@ async function underLoad(during: () => Promise<void>): Promise<{ sent: number; f
   return { sent, failed };
 }
 
+/** The move's second server: booted and set up in the background while the other tests run. */
+let second: Promise<{ vps2: TestVps; server2: Server }> | undefined;
+async function secondServer(): Promise<{ vps2: TestVps; server2: Server }> {
+  const vps2 = await TestVps.boot({ disk: await ensurePreparedDisk((s) => console.log(`[vps2] ${s}`)), log: (s) => console.log(`[vps2] ${s}`) });
+  const key = makeKeyFile();
+  await authorize(vps2, key.publicKey);
+  const server2 = await addTrusted(core, vps2, { name: 'second', user: 'root', auth: { kind: 'keyFile', privateKey: key.text } });
+  const { job, log } = await runJob(core, () => core.ops.setup(server2.id, 'skiff'));
+  if (job.status !== 'succeeded') throw new Error(`setup of the second server failed: ${log.slice(-1500)}`);
+  return { vps2, server2 };
+}
+
 describe.skipIf(!!skip)('backups', () => {
   beforeAll(async () => {
     ({ vps, core, server } = await setUpServer('backups'));
+    second = secondServer();
+    second.catch(() => undefined);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-bk-'));
     v.pb = await core.versions.add(buildRealPocketbaseZip(path.join(dir, 'pb.zip'), { label: 'pb', hook: true, migration: 'open' }));
     v.fix = await core.versions.add(buildVersionZip(path.join(dir, 'fix.zip'), { label: 'fix-v1' }));
@@ -99,6 +113,7 @@ describe.skipIf(!!skip)('backups', () => {
   afterAll(async () => {
     core?.close();
     await vps?.stop();
+    await second?.then(({ vps2 }) => vps2.stop(), () => undefined);
   });
 
   let first: Backup;
@@ -292,28 +307,20 @@ sed -i -E "s|(\\"name\\": \\"data/data.db.zst\\", \\"bytes\\": )[0-9]+(, \\"sha2
   }, 600_000);
 
   it('moves an app: a backup restored as a new app on a second server serves the same records', async () => {
-    const vps2 = await TestVps.boot({ disk: await ensurePreparedDisk((s) => console.log(`[vps2] ${s}`)), log: (s) => console.log(`[vps2] ${s}`) });
-    try {
-      const key = makeKeyFile();
-      await authorize(vps2, key.publicKey);
-      const second = await addTrusted(core, vps2, { name: 'second', user: 'root', auth: { kind: 'keyFile', privateKey: key.text } });
-      expect((await runJob(core, () => core.ops.setup(second.id, 'skiff'))).job.status).toBe('succeeded');
-      const b = await backUp(notes);
-      const expected = await titles();
-      const { app, jobs } = await core.ops.restoreAsNewApp(b.id, { serverId: second.id, name: 'notes-moved', domain: 'moved.skiff.test', tls: 'off', keepReleases: 5, binary: 'pocketbase', env: [] });
-      for (const j of jobs) {
-        const done = await core.jobs.runner.wait(j.id);
-        expect(done.error, readJobLog(core.dataDir, done.id).slice(-2000)).toBeUndefined();
-      }
-      expect(app.serverId).toBe(second.id);
-      expect(await titles('moved.skiff.test', vps2)).toEqual(expected);
-      // The copy sent for the move does not linger on the second server (its own pre-restore backup does).
-      const left = (await vps2.exec('ls -A /var/lib/skiff/backups/notes-moved')).stdout;
-      expect(left).not.toContain(b.id);
-      expect(core.backups.list(app.id).map((x) => x.kind)).toEqual(['pre-restore']);
-    } finally {
-      await vps2.stop();
+    const { vps2, server2 } = await second!;
+    const b = await backUp(notes);
+    const expected = await titles();
+    const { app, jobs } = await core.ops.restoreAsNewApp(b.id, { serverId: server2.id, name: 'notes-moved', domain: 'moved.skiff.test', tls: 'off', keepReleases: 5, binary: 'pocketbase', env: [] });
+    for (const j of jobs) {
+      const done = await core.jobs.runner.wait(j.id);
+      expect(done.error, readJobLog(core.dataDir, done.id).slice(-2000)).toBeUndefined();
     }
+    expect(app.serverId).toBe(server2.id);
+    expect(await titles('moved.skiff.test', vps2)).toEqual(expected);
+    // The copy sent for the move does not linger on the second server (its own pre-restore backup does).
+    const left = (await vps2.exec('ls -A /var/lib/skiff/backups/notes-moved')).stdout;
+    expect(left).not.toContain(b.id);
+    expect(core.backups.list(app.id).map((x) => x.kind)).toEqual(['pre-restore']);
   }, 600_000);
 });
 

@@ -3,7 +3,7 @@
 // missing.
 import type { BackupSchedule, BackupTarget, ScheduleEvery, ScheduleStatus } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
-import { TARGET_KEYS } from '../remote/helper/scheduleBodies';
+import { targetValueOk } from '../remote/helper/scheduleBodies';
 import { EVERY_SECONDS } from '../remote/templates/backupSchedule';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -22,7 +22,7 @@ export function targetLines(target: BackupTarget | undefined, secrets: { secret?
   }
   kv.push(['keep_last', String(keep.keepLast)], ['keep_daily', String(keep.keepDaily)], ['keep_weekly', String(keep.keepWeekly)]);
   return kv.map(([k, v]) => {
-    if (!new RegExp(TARGET_KEYS[k]).test(v)) throw new SkiffError('INVALID_INPUT', { message: `The backup target's ${k.replace(/_/g, ' ')} is not valid.` });
+    if (!targetValueOk(k, v)) throw new SkiffError('INVALID_INPUT', { message: `The backup target's ${k.replace(/_/g, ' ')} is not valid.` });
     return `${k}=${v}`;
   });
 }

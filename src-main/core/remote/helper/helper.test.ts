@@ -107,6 +107,10 @@ describe('the root helper', () => {
   it('accepts exactly the target settings Skiff sends, and names the key (never the value) of a bad one', () => {
     const ok = ['kind=s3', 's3_url=https://10.0.2.2:9000/restic/notes', 's3_key_id=AKIA123', 's3_secret=c2VjcmV0', 'password=cGFzc3dvcmRwYXNzd29yZDEy', 'sftp_path=/srv/backups/x', 'keep_last=3'];
     for (const line of ok) expect(fn(`target_line_ok '${line}'`).code, line).toBe(0);
+    // A 20 KB certificate passes quickly: length limits are checked apart from the patterns (a
+    // bounded repetition that large made glibc's regex compiler exhaust the server's memory).
+    expect(fn('target_line_ok "ca_cert=$(head -c 15000 /dev/zero | base64 -w0)"').code).toBe(0);
+    expect(fn('target_line_ok "ca_cert=$(head -c 17000 /dev/zero | base64 -w0)"').err).toMatch(/ca_cert is not valid/);
     const bad = ['kind=ftp', 's3_url=https://h/b;reboot', "s3_secret=not base64 $(id)", 'sftp_path=../etc', 'sftp_host=-oProxyCommand=x', 'RESTIC_PASSWORD=x', 'password'];
     for (const line of bad) {
       const r = fn(`target_line_ok ${JSON.stringify(line)}`);

@@ -6,27 +6,37 @@
 // Written with `$\{` for bash's `${` (a JS template); build.ts turns it back.
 import { ON_CALENDAR } from '../templates/backupSchedule';
 
-/** Keys a target may set, each with its ERE (no single quotes). */
-export const TARGET_KEYS: Record<string, string> = {
-  kind: '^(s3|sftp)$',
-  s3_url: '^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$',
-  s3_key_id: '^[A-Za-z0-9_+/=-]{1,128}$',
-  s3_secret: '^[A-Za-z0-9+/=]{4,1024}$',
-  ca_cert: '^[A-Za-z0-9+/=]{4,16384}$',
-  sftp_host: '^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$',
-  sftp_port: '^[0-9]{1,5}$',
-  sftp_user: '^[a-z_][a-z0-9_.-]{0,31}$',
-  sftp_path: '^/[A-Za-z0-9._/-]{1,200}$',
-  sftp_key: '^[A-Za-z0-9+/=]{4,16384}$',
-  sftp_known_hosts: '^[A-Za-z0-9+/=]{4,16384}$',
-  password: '^[A-Za-z0-9+/=]{16,1024}$',
-  keep_last: '^[0-9]{1,4}$',
-  keep_daily: '^[0-9]{1,4}$',
-  keep_weekly: '^[0-9]{1,4}$',
+/**
+ * Keys a target may set: each with its ERE (no single quotes) and a length limit. The limits are
+ * checked apart from the patterns: a bounded repetition like {4,16384} makes glibc's regex
+ * compiler build an automaton that exhausts memory (the helper was OOM-killed on a CA certificate).
+ */
+export const TARGET_KEYS: Record<string, { re: string; max: number }> = {
+  kind: { re: '^(s3|sftp)$', max: 4 },
+  s3_url: { re: '^https?://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$', max: 400 },
+  s3_key_id: { re: '^[A-Za-z0-9_+/=-]+$', max: 128 },
+  s3_secret: { re: '^[A-Za-z0-9+/=]+$', max: 1024 },
+  ca_cert: { re: '^[A-Za-z0-9+/=]+$', max: 22000 },
+  sftp_host: { re: '^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$', max: 253 },
+  sftp_port: { re: '^[0-9]+$', max: 5 },
+  sftp_user: { re: '^[a-z_][a-z0-9_.-]*$', max: 32 },
+  sftp_path: { re: '^/[A-Za-z0-9._/-]+$', max: 200 },
+  sftp_key: { re: '^[A-Za-z0-9+/=]+$', max: 22000 },
+  sftp_known_hosts: { re: '^[A-Za-z0-9+/=]+$', max: 22000 },
+  password: { re: '^[A-Za-z0-9+/=]+$', max: 1400 },
+  keep_last: { re: '^[0-9]+$', max: 4 },
+  keep_daily: { re: '^[0-9]+$', max: 4 },
+  keep_weekly: { re: '^[0-9]+$', max: 4 },
 };
 
+/** The same check in TypeScript (the helper's `target_line_ok`). */
+export function targetValueOk(key: string, value: string): boolean {
+  const k = TARGET_KEYS[key];
+  return !!k && value.length > 0 && value.length <= k.max && new RegExp(k.re).test(value);
+}
+
 const calendarCase = Object.entries(ON_CALENDAR).map(([k, v]) => `    ${k}) printf '%s' '${v}' ;;`).join('\n');
-const keyCase = Object.entries(TARGET_KEYS).map(([k, re]) => `    ${k}) re='${re}' ;;`).join('\n');
+const keyCase = Object.entries(TARGET_KEYS).map(([k, { re, max }]) => `    ${k}) re='${re}'; max=${max} ;;`).join('\n');
 
 export const SCHEDULE_FUNCTIONS = String.raw`
 SCHED=/etc/skiff/backup
@@ -39,13 +49,13 @@ ${calendarCase}
 
 # Checks one target line (key=value); prints nothing, dies naming the key (never the value).
 target_line_ok() {
-  local key=$\{1%%=*} value=$\{1#*=} re
+  local key=$\{1%%=*} value=$\{1#*=} re max
   [ "$key" != "$1" ] || die "a target line is not key=value"
   case "$key" in
 ${keyCase}
     *) die "unknown target setting: $key" ;;
   esac
-  [[ "$value" =~ $re ]] || die "target setting $key is not valid (the value is not shown)"
+  [ -n "$value" ] && [ "$\{#value}" -le "$max" ] && [[ "$value" =~ $re ]] || die "target setting $key is not valid (the value is not shown)"
 }
 
 # Reads a checked key=value file into variables T_<key> (nothing is sourced or evaluated).

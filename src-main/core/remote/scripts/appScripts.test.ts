@@ -11,7 +11,7 @@ import {
   appStateScript, breakLockScript, configScript, goLiveScript, migrateAppScript, recordScript, removeAppScript, rollBackScript,
   stopAppScript, superuserScript, unlockScript, unpackScript,
 } from './appScripts';
-import { restoreLiveScript, restoreUndoScript } from './backupScripts';
+import { restoreLiveScript, restoreUndoScript, scheduleApplyScript } from './backupScripts';
 import { APP_UNITS_SCRIPT, authorizeKeysScript, FACTS_SCRIPT, installHelperScript, PROBE_SCRIPT, sudoersWriteScript } from './serverScripts';
 
 const R1 = '20261125-080910-aaaaaaaa';
@@ -52,16 +52,18 @@ describe('app and server scripts', () => {
     expect(script.text).toMatchSnapshot();
   });
 
-  it('never puts a secret in an argv: the env and the superuser password go to the helper on stdin', () => {
-    // The only commands given the values are printf (a bash builtin: no process, no argv).
-    for (const [s, verb] of [[scripts.config.text, 'app-env web'], [scripts.superuser.text, 'superuser-apply web pocketbase']]) {
+  it('never puts a secret in an argv or a pipeline\'s text: env, superuser password and backup target go to the helper on stdin', () => {
+    // The value is assigned to a variable; only printf (a builtin: no process, no argv) reads it, and
+    // the pipeline bash would print if the helper were killed names the variable, not the value.
+    const schedule = scheduleApplyScript({ app: 'web', binary: 'pocketbase', every: 'daily', keep: 3, target: [`password=${hostile}`] }).text;
+    for (const [s, verb] of [[scripts.config.text, 'app-env web'], [scripts.superuser.text, 'superuser-apply web pocketbase'], [schedule, 'schedule-apply web pocketbase daily 3']]) {
       const at = s.indexOf(hostile);
-      const printf = s.lastIndexOf('printf ', at);
-      const pipe = s.indexOf(` | sudo -n /usr/local/sbin/skiff-root ${verb}`, at);
       expect(at, verb).toBeGreaterThan(0);
-      expect(s.indexOf(hostile, at + 1)).toBe(-1);
-      expect(pipe).toBeGreaterThan(at);
-      expect(s.slice(s.lastIndexOf('\n', printf) + 1, printf)).toBe('');
+      expect(s.indexOf(hostile, at + 1), verb).toBe(-1);
+      const assign = Math.max(s.lastIndexOf('\nskiff_stdin=', at), s.startsWith('skiff_stdin=') ? 0 : -1);
+      expect(assign, verb).toBeGreaterThanOrEqual(0);
+      expect(s.slice(assign, at), verb).not.toMatch(/printf|\|/);
+      expect(s, verb).toContain(`printf '%s' "$skiff_stdin" | sudo -n /usr/local/sbin/skiff-root ${verb}\nunset skiff_stdin`);
     }
   });
 

@@ -3,6 +3,7 @@
 // prints `key=value` lines that readBack.ts checks before Skiff believes them.
 import { sh, type ShellText } from '../quote';
 import { helperCall } from '../helper/verbs';
+import { withSecretLines, withSecretStdin } from './secretStdin';
 import { appPaths, PATHS } from '../paths';
 
 /** The layout version app-init writes; an app folder without it is (re)initialised first. */
@@ -141,7 +142,7 @@ export function configScript(o: AppConfigInput & { meta: string }): ShellText {
   const site = o.site ? helperCall('app-site', [o.app, o.site.domain, o.port, o.site.tls, o.site.maxBodyMb]) : helperCall('app-site-remove', [o.app]);
   // Whatever happens next, the recorded hashes no longer describe the server until a job finishes.
   return sh`rm -f ${o.meta + '/config-hashes'}
-printf '%s' ${o.env} | ${helperCall('app-env', [o.app])}
+${withSecretStdin(o.env, helperCall('app-env', [o.app]))}
 ${helperCall('app-unit', [o.app, o.port, o.binary])}
 ${site}
 `;
@@ -249,7 +250,7 @@ ${helperCall('app-service', ['stop', app])}`;
 
 /** The superuser, through the helper (e-mail and password on its stdin, never in an argv). */
 export function superuserScript(o: { app: string; binary: string; email: string; password: string }): ShellText {
-  return sh`printf '%s\\n%s\\n' ${o.email} ${o.password} | ${helperCall('superuser-apply', [o.app, o.binary])}`;
+  return withSecretLines([o.email, o.password], helperCall('superuser-apply', [o.app, o.binary]));
 }
 
 /** Releases the lock if this job holds it. */

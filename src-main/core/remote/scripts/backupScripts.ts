@@ -3,6 +3,7 @@ import { appPaths } from '../paths';
 import { sh, type ShellText } from '../quote';
 import { helperCall } from '../helper/verbs';
 import { healthWait, writeManifestScript } from './appScripts';
+import { withSecretLines } from './secretStdin';
 
 /** After the data swap: point current at the release to run, start, health-gate, drop the replaced data. */
 export function restoreLiveScript(o: { app: string; releaseId: string; port: number; healthTimeoutS: number; manifest?: string }): ShellText {
@@ -32,9 +33,9 @@ ${helperCall('app-service', ['restart', o.app])}
 ${healthWait(o.port, o.healthTimeoutS)}`;
 }
 
-/** The server's backup schedule with its target settings on stdin (printf is a builtin: no argv). */
+/** The server's backup schedule with its target settings on stdin (secrets never in an argv). */
 export function scheduleApplyScript(o: { app: string; binary: string; every: 'hourly' | '6h' | 'daily' | 'weekly'; keep: number; target: string[] }): ShellText {
   return o.target.length
-    ? sh`printf '%s\n' ${o.target} | ${helperCall('schedule-apply', [o.app, o.binary, o.every, o.keep])}`
+    ? withSecretLines(o.target, helperCall('schedule-apply', [o.app, o.binary, o.every, o.keep]))
     : sh`${helperCall('schedule-apply', [o.app, o.binary, o.every, o.keep])} < /dev/null`;
 }
