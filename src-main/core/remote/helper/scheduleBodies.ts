@@ -169,37 +169,50 @@ restic_env() {
   esac
 }
 
-# Pushes backup ID of APP to the target (restic: encrypted, deduplicated), then applies retention there.
-push_backup() {
+# Pushes backup ID of APP to the target (restic: encrypted, deduplicated), then applies retention
+# there; prints added=<bytes restic stored>.
+verb_backup_push() {
   local app=$1 id=$2 out added
+  read_target "$SCHED/$app.target"
+  [ -n "$T_kind" ] || die "$app has no off-server target"
+  backup_of "$app" "$id" >/dev/null
   restic_env "$app"
-  restic "$\{RESTIC_OPTS[@]}" cat config >/dev/null 2>&1 || restic "$\{RESTIC_OPTS[@]}" init >/dev/null
+  if ! restic "$\{RESTIC_OPTS[@]}" cat config >/dev/null 2>&1; then restic "$\{RESTIC_OPTS[@]}" init >/dev/null; fi
   # A stable path, so restic finds the previous snapshot as its parent.
   rm -rf -- "$BACKUPS/$app/.push"
   cp -al "$BACKUPS/$app/$id" "$BACKUPS/$app/.push"
-  out=$(cd "$BACKUPS/$app/.push" && restic "$\{RESTIC_OPTS[@]}" backup --json --host "skiff-$app" --tag skiff --tag "app-$app" --tag "id-$id" . | tail -n 1)
+  out=$(cd "$BACKUPS/$app/.push" && restic "$\{RESTIC_OPTS[@]}" backup --json --host "skiff-$app" --tag skiff --tag "app-$app" --tag "id-$id" .)
   rm -rf -- "$BACKUPS/$app/.push"
-  added=$(printf '%s' "$out" | grep -o '"data_added":[0-9]*' | cut -d: -f2)
+  added=$(printf '%s' "$out" | grep -o '"data_added":[0-9]*' | tail -n 1 | cut -d: -f2)
+  [ -n "$added" ] || die "restic reported no summary for the push"
   restic "$\{RESTIC_OPTS[@]}" forget --host "skiff-$app" --tag "app-$app" --keep-last "$T_keep_last" --keep-daily "$T_keep_daily" --keep-weekly "$T_keep_weekly" --prune >/dev/null
-  printf '%s' "$\{added:-0}"
+  echo "added=$added"
 }
 
 # What the timer runs: a backup (kind scheduled), local retention, the push. Its outcome goes to
-# BACKUPS/APP/.last-run for the desktop to read, and a failure also fails the unit.
+# BACKUPS/APP/.last-run for the desktop to read, and a failure also fails the unit. The backup and
+# the push run as child processes of this helper: inside an "if", bash ignores "set -e" in
+# functions, so a failure in the middle would go unnoticed.
 verb_backup_scheduled() {
-  local app=$1 id rc=0 err='' pushed=no added='' home old
+  local app=$1 id rc=0 err='' pushed=no added='' home old out
   read_schedule "$app"
   read_target "$SCHED/$app.target"
   home=$(backup_home "$app")
   id="$(date -u +%Y%m%d-%H%M%S)-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
-  if ! err=$( (verb_backup_create "$app" "$id" scheduled "$S_binary") 2>&1 >/dev/null); then rc=1; fi
+  if ! "$0" backup-create "$app" "$id" scheduled "$S_binary" >/dev/null 2>"$home/.run.log"; then
+    rc=1; err=$(grep 'skiff-root: ' "$home/.run.log" | tail -n 1 || true); err=$\{err:-$(tail -n 1 "$home/.run.log")}
+  fi
   if [ "$rc" -eq 0 ]; then
     # Keep the newest N scheduled backups here; other kinds are the desktop's to prune.
     for old in $(grep -l '"kind": "scheduled"' "$home"/*/manifest.json 2>/dev/null | xargs -r -n1 dirname | sort -r | tail -n +"$((S_keep + 1))"); do
       rm -rf -- "$old"
     done
     if [ -n "$T_kind" ]; then
-      if added=$(push_backup "$app" "$id" 2>"$home/.push.log"); then pushed=yes; else pushed=failed; rc=1; err="the push to the $T_kind target failed: $(tail -n 1 "$home/.push.log")"; fi
+      if out=$("$0" backup-push "$app" "$id" 2>"$home/.push.log"); then
+        pushed=yes; added=$(printf '%s' "$out" | grep -o 'added=[0-9]*' | cut -d= -f2)
+      else
+        pushed=failed; rc=1; err="the push to the $T_kind target failed: $(grep -v '^$' "$home/.push.log" | tail -n 1)"
+      fi
     fi
   fi
   {

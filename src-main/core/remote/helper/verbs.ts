@@ -81,6 +81,7 @@ export const VERBS = {
   'schedule-status': v(['app'], "prints the app's backup schedule and the outcome of its last scheduled run; changes nothing"),
   'schedule-run': v(['app'], "runs the app's scheduled backup now (as the timer would) and prints the outcome"),
   'backup-scheduled': v(['app'], 'takes a scheduled backup, keeps the newest N here, pushes it to the target with restic and applies retention there (run by the timer)'),
+  'backup-push': v(['app', 'backupId'], "pushes one backup to the app's off-server target with restic and applies retention there"),
   'backup-remote-list': v(['app'], "lists the app's backups on its off-server target; changes nothing"),
   'superuser-apply': v(['app', 'binary'], "creates or updates the PocketBase superuser, running the app's binary as its service user", { stdin: 'e-mail and password, one per line' }),
   'golive-arm': v(['app', 'user', 'releaseOrNone', 'releaseOrNone', 'seconds'], 'arms a timer that switches the app back to the previous release (restoring a data snapshot if named) unless confirmed'),
