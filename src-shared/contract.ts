@@ -89,6 +89,8 @@ export const scheduleInput = z.object({
   serverEvery: z.enum(['off', 'hourly', '6h', 'daily', 'weekly']),
   serverKeep: z.coerce.number().int().min(1, 'Keep at least 1').max(1000, 'At most 1000'),
   desktopEvery: z.enum(['off', 'hourly', 'daily']),
+  /** A restore drill on the server after each scheduled backup. */
+  drill: z.boolean().default(false),
   target: z.discriminatedUnion('kind', [s3Target, sftpTarget]).optional(),
   /** The S3 secret key or the SFTP private key; kept in the keychain (empty: keep the stored one). */
   secret: secretField.optional(),

@@ -298,6 +298,8 @@ export interface Backup {
   copies: {
     desktop?: { bytes: number; sha256: string; encrypted: boolean };
     server?: { bytes: number };
+    /** In the off-server target of the app's schedule (restic). */
+    remote?: { kind: 's3' | 'sftp' };
   };
   lastDrill?: BackupDrillResult;
 }
@@ -337,6 +339,8 @@ export interface BackupSchedule {
   target?: BackupTarget;
   /** While Skiff is open: a backup brought to this computer this often. */
   desktopEvery: 'off' | 'hourly' | 'daily';
+  /** Run a restore drill on the server after each scheduled backup. */
+  drill?: boolean;
   /** When the server's timer was last written (a schedule that never ran is "missing" after twice its interval). */
   appliedAt?: string;
 }
@@ -344,7 +348,7 @@ export interface BackupSchedule {
 export interface ScheduleStatus {
   /** As the server reports it ("none": no timer there). */
   server: 'none' | { every: ScheduleEvery; keep: number; target: 'none' | 's3' | 'sftp'; next?: string };
-  lastRun?: { at: string; ok: boolean; backup: string; pushed: 'yes' | 'no' | 'failed'; addedBytes: number; error?: string };
+  lastRun?: { at: string; ok: boolean; backup: string; pushed: 'yes' | 'no' | 'failed'; addedBytes: number; error?: string; /** The drill run after the backup, when the schedule asks for one. */ drill?: 'ok' | 'failed' };
   /** A failed last run, or no successful backup for twice the interval. */
   flag?: { kind: 'failed' | 'missing'; message: string };
 }

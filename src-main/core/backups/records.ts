@@ -49,7 +49,8 @@ export function mergeServerList(records: Backup[], listed: { manifest: BackupMan
     const on = byId.get(r.id);
     if (on && !r.copies.server) save.push({ ...r, copies: { ...r.copies, server: { bytes: on.bytes } } });
     if (!on && r.copies.server) {
-      if (r.copies.desktop) save.push({ ...r, copies: { desktop: r.copies.desktop } });
+      const { server: _gone, ...rest } = r.copies;
+      if (rest.desktop || rest.remote) save.push({ ...r, copies: rest });
       else drop.push(r.id);
     }
   }

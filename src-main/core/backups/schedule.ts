@@ -1,8 +1,9 @@
 // Backup schedules: the target settings the server's helper takes (key=value lines, secrets in
 // base64), the status it reports read back and checked, and when a schedule counts as failed or
 // missing.
-import type { BackupSchedule, BackupTarget, ScheduleEvery, ScheduleStatus } from '../../../src-shared/domain';
+import type { BackupDrillResult, BackupSchedule, BackupTarget, ScheduleEvery, ScheduleStatus } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
+import type { BackupStore } from './backupStore';
 import { targetValueOk } from '../remote/helper/scheduleBodies';
 import { EVERY_SECONDS } from '../remote/templates/backupSchedule';
 
@@ -27,6 +28,19 @@ export function targetLines(target: BackupTarget | undefined, secrets: { secret?
   });
 }
 
+/** The drill a scheduled run did, as the backup's lastDrill (collections from its `collection=` words). */
+export function scheduledDrill(out: string, status: ScheduleStatus): BackupDrillResult | undefined {
+  const run = status.lastRun;
+  if (!run?.drill) return undefined;
+  const detail = (/^last_drill_detail=(.*)$/m.exec(out)?.[1] ?? '').replace(/[^\x20-\x7e]/g, '').slice(0, 500);
+  const collections: Record<string, number> = {};
+  for (const m of detail.matchAll(/collection=([A-Za-z0-9_]{1,100}) ([0-9]{1,15})/g)) collections[m[1]] = Number(m[2]);
+  const health = /health=(\S+ after \d+ ms)/.exec(detail)?.[1];
+  return run.drill === 'ok'
+    ? { at: run.at, ok: true, detail: `healthy (${health ?? '200'}); ${Object.entries(collections).map(([k, n]) => `${k} ${n}`).join(', ') || 'no collections'} (after a scheduled backup)`, collections }
+    : { at: run.at, ok: false, detail: detail || 'the drill after the scheduled backup failed' };
+}
+
 /** Parses `schedule-status` output; `now` (ms) decides whether a backup is missing. */
 export function readScheduleStatus(out: string, schedule: BackupSchedule | undefined, now = Date.now()): ScheduleStatus {
   const kv = new Map<string, string>();
@@ -48,6 +62,7 @@ export function readScheduleStatus(out: string, schedule: BackupSchedule | undef
       pushed: pushed === 'yes' || pushed === 'failed' ? pushed : 'no',
       addedBytes: Number(kv.get('last_added')) || 0,
       error: (kv.get('last_error') || undefined)?.replace(/[^\x20-\x7e]/g, '').slice(0, 300),
+      ...(kv.get('last_drill') === 'ok' || kv.get('last_drill') === 'failed' ? { drill: kv.get('last_drill') as 'ok' | 'failed' } : {}),
     };
   }
   if (status.lastRun && !status.lastRun.ok) {
@@ -58,4 +73,11 @@ export function readScheduleStatus(out: string, schedule: BackupSchedule | undef
     if (now - since > limit) status.flag = { kind: 'missing', message: `No scheduled backup for ${Math.round((now - since) / 3600000)} h (the schedule is ${schedule.serverEvery}).` };
   }
   return status;
+}
+
+/** Puts a scheduled run's drill on its backup, when the list has that backup. */
+export function recordScheduledDrill(store: BackupStore, out: string, status: ScheduleStatus): void {
+  const drill = scheduledDrill(out, status);
+  const b = drill && status.lastRun?.backup ? store.find(status.lastRun.backup) : undefined;
+  if (b && drill) store.save({ ...b, lastDrill: drill });
 }

@@ -26,3 +26,21 @@ export async function readServerBackups(ssh: NodeSSH, app: App, server: Server, 
   drop.forEach((id) => store.remove(id));
   return store.list(app.id);
 }
+
+/** Marks which of the app's backups its off-server target holds (`backup-remote-list`, read-only). */
+export async function readRemoteCopies(ssh: NodeSSH, app: App, store: BackupStore, kind: 's3' | 'sftp' | undefined): Promise<void> {
+  let ids = new Set<string>();
+  if (kind) {
+    const res = await runScript(ssh, helperCall('backup-remote-list', [app.name]).text);
+    if (res.code !== 0) throw backupFailure(res.code, res.stderr);
+    ids = new Set((parseKv(res.stdout).get('remote') ?? []).filter((id) => /^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/.test(id)));
+  }
+  for (const b of store.list(app.id)) {
+    const has = ids.has(b.id);
+    if (has === !!b.copies.remote) continue;
+    const copies = { ...b.copies };
+    if (has) copies.remote = { kind: kind! };
+    else delete copies.remote;
+    store.save({ ...b, copies });
+  }
+}

@@ -12,8 +12,8 @@ import { runScript } from '../ssh/exec';
 import type { ConnectionPool } from '../ssh/pool';
 import { makePrivate } from '../store/dataDir';
 import type { BackupStore } from './backupStore';
-import { readScheduleStatus } from './schedule';
-import { readServerBackups } from './serverList';
+import { readScheduleStatus, recordScheduledDrill } from './schedule';
+import { readRemoteCopies, readServerBackups } from './serverList';
 import { backupFailure } from './transfer';
 
 export type CopyPlace = 'desktop' | 'server' | 'everywhere';
@@ -45,7 +45,10 @@ export class BackupService {
   /** Reads the app's backups on its server (scheduled ones included) into the list. */
   async refresh(appId: string): Promise<Backup[]> {
     const app = this.apps.get(appId);
-    return readServerBackups(await this.pool.get(app.serverId), app, this.servers.get(app.serverId), this.store);
+    const ssh = await this.pool.get(app.serverId);
+    await readServerBackups(ssh, app, this.servers.get(app.serverId), this.store);
+    await readRemoteCopies(ssh, app, this.store, this.store.schedule(appId)?.target?.kind);
+    return this.store.list(appId);
   }
 
   schedule(appId: string): BackupSchedule | undefined {
@@ -57,7 +60,9 @@ export class BackupService {
     const app = this.apps.get(appId);
     const res = await runScript(await this.pool.get(app.serverId), helperCall('schedule-status', [app.name]).text);
     if (res.code !== 0) throw backupFailure(res.code, res.stderr);
-    return readScheduleStatus(res.stdout, this.store.schedule(appId));
+    const status = readScheduleStatus(res.stdout, this.store.schedule(appId));
+    recordScheduledDrill(this.store, res.stdout, status);
+    return status;
   }
 
   /** Deletes a copy; the record goes when no copy is left. */
@@ -73,7 +78,7 @@ export class BackupService {
       rmSync(this.store.localFile(b, copies.desktop.encrypted), { force: true });
       delete copies.desktop;
     }
-    if (!copies.desktop && !copies.server) {
+    if (!copies.desktop && !copies.server && !copies.remote) {
       this.store.remove(id);
       return null;
     }

@@ -73,10 +73,18 @@ export class Operations {
     return this.deps.runner.start(downloadBackupJob(this.deps, this.deps.backups.get(backupId)));
   }
 
-  /** Restores a backup into its own app, or into another app (`appId`). */
+  /**
+   * Restores a backup into its own app, or into another app (`appId`). When the release the backup
+   * was made with is gone from the server but its version is in the library, that version is
+   * deployed first (a job queued before the restore), so the data runs with the code that wrote it.
+   */
   restore(backupId: string, appId?: string): Job {
     const backup = this.deps.backups.get(backupId);
-    return this.deps.runner.start(restoreJob(this.deps, backup, appId ?? backup.appId));
+    const app = this.deps.apps.get(appId ?? backup.appId);
+    const hasRelease = app.releases.some((r) => r.id === backup.release || (r.current && r.versionSha256 === backup.versionSha256));
+    const version = !hasRelease && backup.versionSha256 ? this.deps.versions.list().find((v) => v.sha256 === backup.versionSha256) : undefined;
+    if (version) this.deploy(app.id, version.sha256);
+    return this.deps.runner.start(restoreJob(this.deps, backup, app.id));
   }
 
   /**
@@ -90,7 +98,7 @@ export class Operations {
       throw new SkiffError('BACKUP_VERSION_MISSING', { message: `The version backup ${backup.id} was made with (${backup.versionLabel ?? `PocketBase ${backup.pocketbase}`}) is not in the version library.` });
     }
     const app = await this.deps.apps.create(input);
-    return { app, jobs: [this.deploy(app.id, version.sha256), this.restore(backupId, app.id)] };
+    return { app, jobs: [this.deploy(app.id, version.sha256), this.deps.runner.start(restoreJob(this.deps, backup, app.id))] };
   }
 
   /**

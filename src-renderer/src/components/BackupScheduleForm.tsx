@@ -21,6 +21,7 @@ export function BackupScheduleForm({ app, busy, onStarted }: { app: App; busy: b
   const [every, setEvery] = useState<BackupSchedule['serverEvery']>('off');
   const [keep, setKeep] = useState('7');
   const [desktopEvery, setDesktopEvery] = useState<BackupSchedule['desktopEvery']>('off');
+  const [drill, setDrill] = useState(false);
   const [kind, setKind] = useState<Kind>('none');
   const [t, setT] = useState({ url: '', keyId: '', caCert: '', host: '', port: '22', user: '', path: '', knownHosts: '' });
   const [secret, setSecret] = useState('');
@@ -30,7 +31,7 @@ export function BackupScheduleForm({ app, busy, onStarted }: { app: App; busy: b
     const { schedule: s } = await call('backups.schedule', { appId: app.id });
     setSchedule(s);
     if (s) {
-      setEvery(s.serverEvery); setKeep(String(s.serverKeep)); setDesktopEvery(s.desktopEvery); setKind(s.target?.kind ?? 'none');
+      setEvery(s.serverEvery); setKeep(String(s.serverKeep)); setDesktopEvery(s.desktopEvery); setDrill(!!s.drill); setKind(s.target?.kind ?? 'none');
       const g = s.target;
       if (g?.kind === 's3') setT((x) => ({ ...x, url: g.url, keyId: g.keyId, caCert: g.caCert ?? '' }));
       if (g?.kind === 'sftp') setT((x) => ({ ...x, host: g.host, port: String(g.port), user: g.user, path: g.path, knownHosts: g.knownHosts }));
@@ -45,7 +46,7 @@ export function BackupScheduleForm({ app, busy, onStarted }: { app: App; busy: b
     try {
       const target = kind === 's3' ? { kind, url: t.url, keyId: t.keyId, caCert: t.caCert || undefined }
         : kind === 'sftp' ? { kind, host: t.host, port: Number(t.port), user: t.user, path: t.path, knownHosts: t.knownHosts } : undefined;
-      onStarted(await call('backups.setSchedule', { appId: app.id, serverEvery: every, serverKeep: Number(keep), desktopEvery, target, secret: secret || undefined }));
+      onStarted(await call('backups.setSchedule', { appId: app.id, serverEvery: every, serverKeep: Number(keep), desktopEvery, drill, target, secret: secret || undefined }));
       setSecret('');
       await load();
     } catch (err) {
@@ -63,7 +64,8 @@ export function BackupScheduleForm({ app, busy, onStarted }: { app: App; busy: b
       {last && (
         <p className="muted" data-last-run>
           Last scheduled run {formatWhen(last.at)}: {last.ok ? 'ok' : 'failed'} ({last.backup || 'no backup'}
-          {last.pushed === 'yes' ? `, pushed, ${formatBytes(last.addedBytes)} new after deduplication` : last.pushed === 'failed' ? ', push failed' : ''})
+          {last.pushed === 'yes' ? `, pushed, ${formatBytes(last.addedBytes)} new after deduplication` : last.pushed === 'failed' ? ', push failed' : ''}
+          {last.drill === 'ok' ? ', verified by a drill' : last.drill === 'failed' ? ', drill failed' : ''})
           {status?.server !== 'none' && status?.server.next ? ` · next ${status.server.next}` : ''}
         </p>
       )}
@@ -76,6 +78,7 @@ export function BackupScheduleForm({ app, busy, onStarted }: { app: App; busy: b
           <option value="off">Off</option><option value="hourly">Every hour</option><option value="daily">Every day</option>
         </select></label>
       </div>
+      {every !== 'off' && <label className="checkbox"><input type="checkbox" name="drill" checked={drill} onChange={(e) => setDrill(e.target.checked)} />Verify each scheduled backup with a restore drill on the server</label>}
       {every !== 'off' && (
         <fieldset>
           <legend>Off-server copies (encrypted and deduplicated by restic)</legend>

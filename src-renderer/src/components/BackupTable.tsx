@@ -16,7 +16,7 @@ export interface BackupActions {
 const KIND: Record<Backup['kind'], string> = { manual: 'manual', scheduled: 'scheduled', 'pre-restore': 'before a restore', archive: 'archive' };
 
 export function copiesText(b: Backup): string {
-  const at = [b.copies.desktop && `this computer${b.copies.desktop.encrypted ? ' (encrypted)' : ''}`, b.copies.server && b.serverName].filter(Boolean);
+  const at = [b.copies.desktop && `this computer${b.copies.desktop.encrypted ? ' (encrypted)' : ''}`, b.copies.server && b.serverName, b.copies.remote && `${b.copies.remote.kind.toUpperCase()} target`].filter(Boolean);
   return at.join(' · ');
 }
 

@@ -3,7 +3,7 @@
 import type { BackupSchedule } from '../../../../src-shared/domain';
 import { SkiffError } from '../../../../src-shared/errors';
 import type { JobDefinition } from '../../jobs/runner';
-import { readScheduleStatus, targetLines } from '../../backups/schedule';
+import { readScheduleStatus, recordScheduledDrill, targetLines } from '../../backups/schedule';
 import { readServerBackups } from '../../backups/serverList';
 import { helperCall } from '../../remote/helper/verbs';
 import { scheduleApplyScript } from '../../remote/scripts/backupScripts';
@@ -23,7 +23,7 @@ function writeSchedule(s: BackupSchedule): AppTask {
       }
       const { vault, backups } = job.deps;
       const lines = targetLines(s.target, { secret: (await vault.get(secretKey.backupTargetSecret(job.app.id))) ?? undefined, password: (await vault.get(secretKey.backupRepoPassword(job.app.id))) ?? undefined }, backups.settings());
-      await ctx.exec(ssh, scheduleApplyScript({ app: job.app.name, binary: job.app.binary, every: s.serverEvery, keep: s.serverKeep, target: lines }).text);
+      await ctx.exec(ssh, scheduleApplyScript({ app: job.app.name, binary: job.app.binary, every: s.serverEvery, keep: s.serverKeep, drill: !!s.drill, target: lines }).text);
     },
   };
 }
@@ -37,9 +37,11 @@ function runNow(): AppTask {
       const status = readScheduleStatus(res.stdout, job.deps.backups.schedule(job.app.id));
       if (status.server === 'none') throw new SkiffError('INVALID_INPUT', { message: `${job.app.name} has no backup schedule on ${job.server.name}.`, fix: 'Turn on the server schedule first.' });
       await readServerBackups(ssh, job.deps.apps.get(job.app.id), job.server, job.deps.backups);
+      recordScheduledDrill(job.deps.backups, res.stdout, status);
       const last = status.lastRun;
       if (!last?.ok) throw new SkiffError('JOB_FAILED', { message: status.flag?.message ?? 'The scheduled backup did not run.' });
-      return { note: `${last.backup}${last.pushed === 'yes' ? `, pushed to the ${status.server.target} target (${(last.addedBytes / 1048576).toFixed(2)} MB new after deduplication)` : ', kept on the server'}` };
+      const pushed = last.pushed === 'yes' ? `, pushed to the ${status.server.target} target (${(last.addedBytes / 1048576).toFixed(2)} MB new after deduplication)` : ', kept on the server';
+      return { note: `${last.backup}${pushed}${last.drill === 'ok' ? ', verified by a drill' : ''}` };
     },
   };
 }

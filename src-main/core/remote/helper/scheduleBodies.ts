@@ -73,19 +73,20 @@ read_target() {
 
 read_schedule() {
   local line key value
-  S_binary=''; S_keep=''; S_every=''
+  S_binary=''; S_keep=''; S_every=''; S_drill=no
   [ -f "$SCHED/$1.conf" ] || die "$1 has no backup schedule on this server"
   while IFS='=' read -r key value; do
     case "$key" in
       binary) valid_binary "$value"; S_binary=$value ;;
       keep) valid_count "$value"; S_keep=$value ;;
       every) valid_every "$value"; S_every=$value ;;
+      drill) valid_yesNo "$value"; S_drill=$value ;;
     esac
   done < "$SCHED/$1.conf"
 }
 
 verb_schedule_apply() {
-  local app=$1 binary=$2 every=$3 keep=$4 tmp line n=0 d
+  local app=$1 binary=$2 every=$3 keep=$4 drill=$5 tmp line n=0 d
   require_svc "$app" >/dev/null
   install -d -m 0700 -o root -g root "$SCHED"
   tmp=$(mktemp)
@@ -116,13 +117,13 @@ verb_schedule_apply() {
     echo "target: none (backups stay on this server)"
   fi
   echo "target file $(install_if_changed "$tmp" "$SCHED/$app.target" 0600)"
-  printf 'binary=%s\nkeep=%s\nevery=%s\n' "$binary" "$keep" "$every" > "$SCHED/$app.conf"
+  printf 'binary=%s\nkeep=%s\nevery=%s\ndrill=%s\n' "$binary" "$keep" "$every" "$drill" > "$SCHED/$app.conf"
   chmod 0600 "$SCHED/$app.conf"
   render backupService app="$app" > "/etc/systemd/system/skiff-backup-$app.service"
   render backupTimer app="$app" every="$every" calendar="$(schedule_calendar "$every")" > "/etc/systemd/system/skiff-backup-$app.timer"
   systemctl daemon-reload
   systemctl enable --now "skiff-backup-$app.timer" >/dev/null 2>&1
-  echo "schedule: $every, keeping the last $keep scheduled backups on this server"
+  echo "schedule: $every, keeping the last $keep scheduled backups on this server$([ "$drill" = yes ] && echo ', each verified by a restore drill')"
 }
 
 verb_schedule_remove() {
@@ -194,7 +195,7 @@ verb_backup_push() {
 # the push run as child processes of this helper: inside an "if", bash ignores "set -e" in
 # functions, so a failure in the middle would go unnoticed.
 verb_backup_scheduled() {
-  local app=$1 id rc=0 err='' pushed=no added='' home old out
+  local app=$1 id rc=0 err='' pushed=no added='' home old out drill=no detail=''
   read_schedule "$app"
   read_target "$SCHED/$app.target"
   home=$(backup_home "$app")
@@ -214,6 +215,13 @@ verb_backup_scheduled() {
         pushed=failed; rc=1; err="the push to the $T_kind target failed: $(grep -v '^$' "$home/.push.log" | tail -n 1)"
       fi
     fi
+    if [ "$S_drill" = yes ]; then
+      if out=$("$0" backup-drill "$app" "$id" "$S_binary" 2>"$home/.drill.log"); then
+        drill=ok; detail=$(printf '%s\n' "$out" | grep -E '^(health|collection)=' | tr '\n' ' ')
+      else
+        drill=failed; rc=1; detail=$(grep 'skiff-root: ' "$home/.drill.log" | tail -n 1 | sed 's/.*skiff-root: //'); err="the restore drill failed: $detail"
+      fi
+    fi
   fi
   {
     echo "at=$(date +%s)"
@@ -221,6 +229,8 @@ verb_backup_scheduled() {
     echo "backup=$id"
     echo "pushed=$pushed"
     echo "added=$\{added:-0}"
+    echo "drill=$drill"
+    echo "drill_detail=$(printf '%s' "$detail" | tr -cd '[:print:]' | cut -c1-500)"
     echo "error=$(printf '%s' "$err" | tr '\n' ' ' | sed 's/skiff-root: //g' | cut -c1-300)"
   } > "$home/.last-run.tmp"
   mv -f "$home/.last-run.tmp" "$home/.last-run"

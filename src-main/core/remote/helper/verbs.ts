@@ -76,7 +76,7 @@ export const VERBS = {
   'backup-restore-undo': v(['app'], 'stops the app and puts shared/pb_data.replaced back as its pb_data'),
   'backup-restore-done': v(['app'], 'removes shared/pb_data.replaced once the restored data serves'),
   'backup-drill': v(['app', 'backupId', 'binary'], "unpacks a backup into a scratch folder, checks its databases, runs the release's binary on it on a loopback port (no hooks), reads /api/health and record counts, and removes it all"),
-  'schedule-apply': v(['app', 'binary', 'every', 'count'], "writes the app's backup timer and service from templates, and its off-server target (checked key=value lines, root 0600); installs restic when a target is set", { stdin: 'target settings, key=value lines (secrets base64)' }),
+  'schedule-apply': v(['app', 'binary', 'every', 'count', 'yesNo'], "writes the app's backup timer and service from templates (with or without a drill after each backup), and its off-server target (checked key=value lines, root 0600); installs restic when a target is set", { stdin: 'target settings, key=value lines (secrets base64)' }),
   'schedule-remove': v(['app'], "removes the app's backup timer, service and target (its backups stay)"),
   'schedule-status': v(['app'], "prints the app's backup schedule and the outcome of its last scheduled run; changes nothing"),
   'schedule-run': v(['app'], "runs the app's scheduled backup now (as the timer would) and prints the outcome"),

@@ -55,8 +55,8 @@ describe('app and server scripts', () => {
   it('never puts a secret in an argv or a pipeline\'s text: env, superuser password and backup target go to the helper on stdin', () => {
     // The value is assigned to a variable; only printf (a builtin: no process, no argv) reads it, and
     // the pipeline bash would print if the helper were killed names the variable, not the value.
-    const schedule = scheduleApplyScript({ app: 'web', binary: 'pocketbase', every: 'daily', keep: 3, target: [`password=${hostile}`] }).text;
-    for (const [s, verb] of [[scripts.config.text, 'app-env web'], [scripts.superuser.text, 'superuser-apply web pocketbase'], [schedule, 'schedule-apply web pocketbase daily 3']]) {
+    const schedule = scheduleApplyScript({ app: 'web', binary: 'pocketbase', every: 'daily', keep: 3, drill: true, target: [`password=${hostile}`] }).text;
+    for (const [s, verb] of [[scripts.config.text, 'app-env web'], [scripts.superuser.text, 'superuser-apply web pocketbase'], [schedule, 'schedule-apply web pocketbase daily 3 yes']]) {
       const at = s.indexOf(hostile);
       expect(at, verb).toBeGreaterThan(0);
       expect(s.indexOf(hostile, at + 1), verb).toBe(-1);

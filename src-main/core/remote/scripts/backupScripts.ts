@@ -34,8 +34,7 @@ ${healthWait(o.port, o.healthTimeoutS)}`;
 }
 
 /** The server's backup schedule with its target settings on stdin (secrets never in an argv). */
-export function scheduleApplyScript(o: { app: string; binary: string; every: 'hourly' | '6h' | 'daily' | 'weekly'; keep: number; target: string[] }): ShellText {
-  return o.target.length
-    ? withSecretLines(o.target, helperCall('schedule-apply', [o.app, o.binary, o.every, o.keep]))
-    : sh`${helperCall('schedule-apply', [o.app, o.binary, o.every, o.keep])} < /dev/null`;
+export function scheduleApplyScript(o: { app: string; binary: string; every: 'hourly' | '6h' | 'daily' | 'weekly'; keep: number; drill: boolean; target: string[] }): ShellText {
+  const call = helperCall('schedule-apply', [o.app, o.binary, o.every, o.keep, o.drill ? 'yes' : 'no']);
+  return o.target.length ? withSecretLines(o.target, call) : sh`${call} < /dev/null`;
 }

@@ -22,7 +22,7 @@ export function applyRetention(): AppTask<BackupJob> {
           else rmSync(backups.localFile(b, now.copies.desktop!.encrypted), { force: true });
           const copies = { ...now.copies };
           delete copies[where];
-          if (copies.desktop || copies.server) backups.save({ ...now, copies });
+          if (copies.desktop || copies.server || copies.remote) backups.save({ ...now, copies });
           else backups.remove(b.id);
           pruned.push(`${b.id} (${where === 'server' ? 'server' : 'this computer'})`);
         }
