@@ -6,7 +6,7 @@ import { SkiffError } from '../../../src-shared/errors';
 import type { ServerService } from '../servers/service';
 import { runScript } from '../ssh/exec';
 import type { ConnectionPool } from '../ssh/pool';
-import type { Vault } from '../vault/vault';
+import { secretKey, type Vault } from '../vault/vault';
 import type { AppStore } from './appStore';
 import { allocatePort, checkPort, parseListeningPorts } from './ports';
 import { renderEnvFile } from '../remote/templates/envFile';
@@ -125,6 +125,9 @@ export class AppService {
     const app = this.store.get(id);
     for (const v of app.env) if (v.secret) await this.vault.delete(appSecret.env(id, v.key));
     await this.vault.delete(appSecret.superuserPassword(id));
+    // Its backups stay listed (an archive is restorable as a new app); its schedule's secrets go.
+    await this.vault.delete(secretKey.backupTargetSecret(id));
+    await this.vault.delete(secretKey.backupRepoPassword(id));
     this.store.remove(id);
     this.onChanged(id);
   }

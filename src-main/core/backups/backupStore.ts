@@ -59,6 +59,10 @@ export class BackupStore {
     return this.file.get('schedules') ?? [];
   }
 
+  removeSchedule(appId: string): void {
+    this.file.set('schedules', this.schedules().filter((x) => x.appId !== appId));
+  }
+
   saveSchedule(s: BackupSchedule): BackupSchedule {
     this.file.set('schedules', [...this.schedules().filter((x) => x.appId !== s.appId), s]);
     return s;

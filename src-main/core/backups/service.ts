@@ -47,7 +47,8 @@ export class BackupService {
     const app = this.apps.get(appId);
     const ssh = await this.pool.get(app.serverId);
     await readServerBackups(ssh, app, this.servers.get(app.serverId), this.store);
-    await readRemoteCopies(ssh, app, this.store, this.store.schedule(appId)?.target?.kind);
+    // The target may be down (that is what the schedule's flag reports): the server's list still counts.
+    await readRemoteCopies(ssh, app, this.store, this.store.schedule(appId)?.target?.kind).catch(() => undefined);
     return this.store.list(appId);
   }
 

@@ -30,6 +30,9 @@ export function deleteAppJob(deps: OpsDeps, appId: string, backup: 'none' | 'kee
     kind: 'app-delete',
     title: `${backup === 'archive' ? 'Archive' : 'Delete'} ${job.app.name} on ${job.server.name}`,
     tasks: [lockApp(), ...final, ...(backup === 'archive' ? [runDrill()] : []), removeApp()],
-    onSucceeded: () => deps.apps.forget(appId),
+    onSucceeded: async () => {
+      deps.backups.removeSchedule(appId);
+      await deps.apps.forget(appId);
+    },
   });
 }

@@ -320,12 +320,14 @@ verb_app_remove() {
   systemctl disable --now "skiff-$app.service" >/dev/null 2>&1 || true
   rm -f "/etc/systemd/system/skiff-$app.service"; systemctl daemon-reload
   if [ -e "/etc/caddy/skiff/$app.caddy" ]; then rm -f "/etc/caddy/skiff/$app.caddy"; systemctl reload caddy || true; fi
+  # Its backup timer goes too (a schedule of an app that is gone would only fail); its backups stay.
+  if [ -e "/etc/systemd/system/skiff-backup-$app.timer" ]; then verb_schedule_remove "$app" >/dev/null; fi
   rm -f "/etc/skiff/apps/$app.env"
   cd -P /opt/skiff && [ "$(pwd -P)" = /opt/skiff ] || die "/opt/skiff is not a plain folder"
   [ "$(stat -c %U .)" = root ] || die "/opt/skiff is not root's"
   if [ -L "apps/$app" ]; then rm -f "apps/$app"; elif [ -d "apps/$app" ]; then rm -rf --one-file-system -- "apps/$app"; fi
   if svc_exists "$svc" && svc_is_skiffs "$svc" "$app"; then userdel "$svc" 2>/dev/null || true; fi
-  echo "removed the unit, site, env file, folder and service user of $app"
+  echo "removed the unit, site, env file, backup schedule, folder and service user of $app (its backups stay in /var/lib/skiff/backups/$app)"
 }
 
 verb_data_snapshot() {

@@ -61,7 +61,7 @@ export const VERBS = {
   'app-show': v(['app'], "prints the app's service state (systemctl show)"),
   'app-journal': v(['app', 'lines'], "prints the last lines of the app's journal"),
   'app-journal-follow': v(['app'], "follows the app's journal"),
-  'app-remove': v(['app'], "stops and removes the app's unit, site, env file, folder and service user"),
+  'app-remove': v(['app'], "stops and removes the app's unit, site, env file, backup schedule, folder and service user (its backups stay)"),
   'app-layout': v(['app'], "prints who owns the app's folders and who its service runs as; changes nothing"),
   'data-snapshot': v(['app'], "writes a consistent snapshot of the app's pb_data to stdout (read as the service user)"),
   'data-restore': v(['app'], "stops the app and replaces its pb_data with a snapshot (written as the service user; the old data is kept aside)", { stdin: 'a snapshot (tar.zst)' }),
