@@ -12,7 +12,7 @@ import { buildRealPocketbaseZip, realPocketbaseSkipReason, SKIFF_HOOK_ROUTE } fr
 import { ensurePreparedDisk } from '../vps/prepared';
 import { TestVps } from '../vps/vm';
 import { expect, ownVps, test } from '../support/fixtures';
-import { addTrustedServer, rootKeyFor } from '../support/ui';
+import { addTrustedServer, createAppInUi, rootKeyFor, setUpServerInUi } from '../support/ui';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -124,18 +124,8 @@ test('the real PocketBase: dropped, live through Caddy with its hook, and its ad
   const { page } = await launchSkiff();
   await addTrustedServer(page, vps, 'real-box', await rootKeyFor(vps));
   // The server is set up by the first test: this desktop re-runs setup (changes nothing, logs in as skiff).
-  await page.getByRole('button', { name: 'Set up' }).click();
-  await page.getByRole('dialog', { name: 'Set up real-box' }).getByRole('button', { name: 'Start setup' }).click();
-  await expect(page.getByRole('region', { name: /Job: Set up real-box/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
-  await page.getByRole('button', { name: 'New app' }).click();
-  const form = page.getByRole('dialog', { name: 'New app' });
-  await form.getByLabel('Name', { exact: true }).fill('realpb');
-  await form.getByLabel('Domain (optional)').fill(REAL_DOMAIN);
-  await form.getByLabel('HTTPS').selectOption('off');
-  await form.getByLabel('Superuser email (optional)').fill('admin@example.com');
-  await form.getByLabel('Superuser password').fill('from the keychain 1');
-  await expect(form.getByRole('button', { name: 'Create app' })).toBeEnabled();
-  await form.getByRole('button', { name: 'Create app' }).click();
+  await setUpServerInUi(page, 'real-box');
+  await createAppInUi(page, { name: 'realpb', domain: REAL_DOMAIN, superuser: { email: 'admin@example.com', password: 'from the keychain 1' } });
   await page.getByLabel('Version zip').setInputFiles(zip);
   const region = page.getByRole('region', { name: /Job: Deploy pocketbase real\.zip to realpb/ });
   await expect(region.getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
@@ -157,15 +147,8 @@ test('backups of the real PocketBase: back up, restore exactly, drill, restore a
   const notes = async (host: string) => ((await viaCaddy('/api/collections/notes/records?perPage=100&sort=title', undefined, host)).json.items as { title: string }[]).map((i) => i.title);
   const { page } = await launchSkiff();
   await addTrustedServer(page, vps, 'bk-box', await rootKeyFor(vps));
-  await page.getByRole('button', { name: 'Set up' }).click();
-  await page.getByRole('dialog', { name: 'Set up bk-box' }).getByRole('button', { name: 'Start setup' }).click();
-  await expect(page.getByRole('region', { name: /Job: Set up bk-box/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
-  await page.getByRole('button', { name: 'New app' }).click();
-  const form = page.getByRole('dialog', { name: 'New app' });
-  await form.getByLabel('Name', { exact: true }).fill('bkpb');
-  await form.getByLabel('Domain (optional)').fill(BK);
-  await form.getByLabel('HTTPS').selectOption('off');
-  await form.getByRole('button', { name: 'Create app' }).click();
+  await setUpServerInUi(page, 'bk-box');
+  await createAppInUi(page, { name: 'bkpb', domain: BK });
   await page.getByLabel('Version zip').setInputFiles(zip);
   await expect(page.getByRole('region', { name: /Job: Deploy pocketbase notes\.zip to bkpb/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
   for (const title of ['n1', 'n2', 'n3']) expect((await viaCaddy('/api/collections/notes/records', { title }, BK)).status).toBe(200);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { sh } from '../../src-main/core/remote/quote';
 import type { TestVps } from '../vps/vm';
 
@@ -26,4 +26,26 @@ export async function addTrustedServer(page: Page, vps: TestVps, name: string, k
   await form.getByLabel('Or its path on this computer').fill(keyPath);
   await form.getByRole('button', { name: 'Add server' }).click();
   await page.getByRole('dialog', { name: `Trust ${name}?` }).getByRole('button', { name: 'Trust and connect' }).click();
+}
+
+/** Runs Set up on the open server page (a second run on a set-up server changes nothing) and waits for it. */
+export async function setUpServerInUi(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await page.getByRole('dialog', { name: `Set up ${name}` }).getByRole('button', { name: 'Start setup' }).click();
+  await expect(page.getByRole('region', { name: new RegExp(`Job: Set up ${name}`) }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
+}
+
+/** Creates an app on the open server page, served over plain HTTP (no certificates in a sandbox). */
+export async function createAppInUi(page: Page, o: { name: string; domain: string; superuser?: { email: string; password: string } }): Promise<void> {
+  await page.getByRole('button', { name: 'New app' }).click();
+  const form = page.getByRole('dialog', { name: 'New app' });
+  await form.getByLabel('Name', { exact: true }).fill(o.name);
+  await form.getByLabel('Domain (optional)').fill(o.domain);
+  await form.getByLabel('HTTPS').selectOption('off');
+  if (o.superuser) {
+    await form.getByLabel('Superuser email (optional)').fill(o.superuser.email);
+    await form.getByLabel('Superuser password').fill(o.superuser.password);
+  }
+  await expect(form.getByRole('button', { name: 'Create app' })).toBeEnabled();
+  await form.getByRole('button', { name: 'Create app' }).click();
 }
