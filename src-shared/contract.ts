@@ -190,6 +190,7 @@ export const contract = {
   'backups.delete': { input: z.object({ id: backupId, where: z.enum(['desktop', 'server', 'everywhere']) }), output: out<{ backup: Backup | null }>() },
   'backups.export': { input: z.object({ id: backupId }), output: out<{ path: string }>() },
   'backups.schedule': { input: z.object({ appId: id }), output: out<{ schedule: BackupSchedule | null }>() },
+  'backups.schedules': { input: z.object({}), output: out<BackupSchedule[]>() },
   /** Saves the app's schedule (secrets to the keychain) and writes it on the server: a job. */
   'backups.setSchedule': { input: scheduleInput, output: out<Job>() },
   /** Runs the server's scheduled backup now, as its timer would. */

@@ -2,7 +2,7 @@
 import type { SkiffCore } from '../core/skiffCore';
 import type { Handlers } from './index';
 
-type BackupMethods = 'backups.list' | 'backups.refresh' | 'backups.settings' | 'backups.setSettings' | 'backups.create' | 'backups.download' | 'backups.restore' | 'backups.restoreAsNewApp' | 'backups.drill' | 'backups.delete' | 'backups.export' | 'backups.schedule' | 'backups.setSchedule' | 'backups.runSchedule' | 'backups.scheduleStatus';
+type BackupMethods = 'backups.list' | 'backups.refresh' | 'backups.settings' | 'backups.setSettings' | 'backups.create' | 'backups.download' | 'backups.restore' | 'backups.restoreAsNewApp' | 'backups.drill' | 'backups.delete' | 'backups.export' | 'backups.schedule' | 'backups.schedules' | 'backups.setSchedule' | 'backups.runSchedule' | 'backups.scheduleStatus';
 
 export function backupHandlers({ backups, ops }: SkiffCore): Pick<Handlers, BackupMethods> {
   return {
@@ -18,6 +18,7 @@ export function backupHandlers({ backups, ops }: SkiffCore): Pick<Handlers, Back
     'backups.delete': async ({ id, where }) => ({ backup: await backups.remove(id, where) }),
     'backups.export': async ({ id }) => ({ path: backups.export(id) }),
     'backups.schedule': async ({ appId }) => ({ schedule: backups.schedule(appId) ?? null }),
+    'backups.schedules': async () => backups.schedules(),
     'backups.setSchedule': ({ secret, password, ...schedule }) => ops.setSchedule(schedule, { secret: secret || undefined, password: password || undefined }),
     'backups.runSchedule': async ({ appId }) => ops.runSchedule(appId),
     'backups.scheduleStatus': ({ appId }) => backups.scheduleStatus(appId),

@@ -56,6 +56,11 @@ export class BackupService {
     return this.store.schedule(appId);
   }
 
+  /** Schedules of apps that still exist. */
+  schedules(): BackupSchedule[] {
+    return this.store.schedules().filter((s) => this.apps.exists(s.appId));
+  }
+
   /** The server's schedule and its last run, read back; flagged when failed or missing. */
   async scheduleStatus(appId: string): Promise<ScheduleStatus> {
     const app = this.apps.get(appId);

@@ -7,6 +7,7 @@ import { asSkiffError, call } from '../api/client';
 import { BackupSettingsForm } from '../components/BackupSettingsForm';
 import { BackupTable } from '../components/BackupTable';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ScheduleOverview } from '../components/ScheduleOverview';
 import { JobPanel } from '../components/JobPanel';
 import { DeleteBackupDialog } from '../dialogs/DeleteBackupDialog';
 import { RestoreAsNewAppDialog } from '../dialogs/RestoreAsNewAppDialog';
@@ -51,6 +52,8 @@ export function BackupsPage() {
         onExport: (b) => void act(async () => setNotice(`Saved to ${(await call('backups.export', { id: b.id })).path}`)),
         onDelete: setDeleting,
       }} />
+      <h2>Schedules</h2>
+      <ScheduleOverview apps={apps} />
       <h2>Settings</h2>
       <BackupSettingsForm />
       {restoring && appOf(restoring) && <RestoreDialog app={appOf(restoring)!} backup={restoring} onStarted={(j) => { setRestoring(null); started(j); }} onCancel={() => setRestoring(null)} />}
