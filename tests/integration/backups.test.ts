@@ -208,12 +208,18 @@ describe.skipIf(!!skip)('backups', () => {
     const damaged = await runJob(core, () => core.ops.restore(b.id));
     expect(damaged.job.error?.code).toBe('BACKUP_DAMAGED');
     expect(damaged.job.error?.fix).toMatch(/Nothing was stopped/);
-    // The fixture claims PocketBase 0.28: its data must not go under the real 0.22.
+    // The fixture claims PocketBase 0.28: its data must not go under the real 0.22. (With its
+    // version in the library the restore would bring that version along; here it is gone.)
     const newer = await backUp(fix);
+    const fixZip = readFileSync(core.versions.zipPath(v.fix.sha256));
+    core.versions.remove(v.fix.sha256);
     const refused = await runJob(core, () => core.ops.restore(newer.id, notes.id));
     expect(refused.job.error?.code).toBe('BACKUP_NEWER_POCKETBASE');
     expect(refused.job.error?.message).toMatch(/0\.28\.0.*0\.22\.20/);
     expect(await mainPid('notes')).toBe(pid);
+    const zipAgain = path.join(mkdtempSync(path.join(os.tmpdir(), 'skiff-fix-')), 'fix.zip');
+    writeFileSync(zipAgain, fixZip);
+    await core.versions.add(zipAgain);
     expect((await viaCaddy(vps, NOTES, '/api/health')).status).toBe(200);
   }, 300_000);
 
@@ -231,6 +237,18 @@ sed -i -E "s|(\\"name\\": \\"data/data.db.zst\\", \\"bytes\\": )[0-9]+(, \\"sha2
     expect(job.error?.code).toBe('HEALTH_CHECK_FAILED');
     expect(await starts()).toBeGreaterThan(before);
     expect((await vps.exec('ls /opt/skiff/apps/fix/shared')).stdout.trim()).toBe('pb_data');
+  }, 300_000);
+
+  it('restoring into an app that lacks the backup\'s release brings that version along and switches to it', async () => {
+    // notes runs the real PocketBase; fix runs the fixture. notes' backup restored into fix:
+    const b = await backUp(notes);
+    const expected = await titles();
+    const { job, log } = await runJob(core, () => core.ops.restore(b.id, fix.id));
+    expect(job.error, log.slice(-2000)).toBeUndefined();
+    expect(log).toMatch(/preparing .*beside the current release/);
+    expect(await titles('fix.skiff.test')).toEqual(expected);
+    const current = core.apps.get(fix.id).releases.find((r) => r.current)!;
+    expect(current.versionSha256).toBe(v.pb.sha256);
   }, 300_000);
 
   it('the server refuses a hostile archive: a link, an extra file, a part that does not match', async () => {

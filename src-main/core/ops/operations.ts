@@ -74,17 +74,13 @@ export class Operations {
   }
 
   /**
-   * Restores a backup into its own app, or into another app (`appId`). When the release the backup
-   * was made with is gone from the server but its version is in the library, that version is
-   * deployed first (a job queued before the restore), so the data runs with the code that wrote it.
+   * Restores a backup into its own app, or into another app (`appId`). When the server no longer
+   * has the release the backup was made with, the restore brings that version from the library.
    */
   restore(backupId: string, appId?: string): Job {
     const backup = this.deps.backups.get(backupId);
-    const app = this.deps.apps.get(appId ?? backup.appId);
-    const hasRelease = app.releases.some((r) => r.id === backup.release || (r.current && r.versionSha256 === backup.versionSha256));
-    const version = !hasRelease && backup.versionSha256 ? this.deps.versions.list().find((v) => v.sha256 === backup.versionSha256) : undefined;
-    if (version) this.deploy(app.id, version.sha256);
-    return this.deps.runner.start(restoreJob(this.deps, backup, app.id));
+    const version = backup.versionSha256 ? this.deps.versions.list().find((v) => v.sha256 === backup.versionSha256) : undefined;
+    return this.deps.runner.start(restoreJob(this.deps, backup, appId ?? backup.appId, version));
   }
 
   /**

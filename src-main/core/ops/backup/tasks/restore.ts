@@ -1,7 +1,11 @@
 // The restore's steps. Everything that can refuse (the backup's parts, its PocketBase version
 // against the release it would run with) is checked before the app is stopped; from the stop on, a
 // failure puts the previous data and release back (the recipe's rollBack).
+import type { BackupManifest, Version } from '../../../../../src-shared/domain';
 import { SkiffError } from '../../../../../src-shared/errors';
+import { backupFailure } from '../../../backups/transfer';
+import { unpackScript } from '../../../remote/scripts/appScripts';
+import { uploadVersion } from '../../app/tasks/upload';
 import { comparePocketbase, manifestFromBase64 } from '../../../backups/manifest';
 import type { StepContext } from '../../../jobs/runner';
 import { helperCall } from '../../../remote/helper/verbs';
@@ -20,26 +24,47 @@ export interface RestoreJob extends PlacedJob {
   swapped: boolean;
 }
 
-export function checkRestore(): AppTask<RestoreJob> {
+/** Asks the server to check the backup and report the PocketBase version of `release` (or of current). */
+async function checkOnServer(job: RestoreJob, ctx: StepContext, release: string): Promise<{ manifest: BackupManifest; release: string; pocketbase: string }> {
+  const b = job.backup!;
+  const res = await ctx.exec(await connection(job), helperCall('backup-check', [job.app.name, b.id, job.app.binary, release]).text, { hideKeyValues: true, check: false });
+  if (res.code !== 0) throw backupFailure(res.code, res.stderr);
+  const out = parseKv(res.stdout);
+  return { manifest: manifestFromBase64(kvOne(out, 'manifest'), `backup ${b.id}`), release: kvOne(out, 'target_release') ?? 'none', pocketbase: kvOne(out, 'target_pocketbase') ?? 'unknown' };
+}
+
+/**
+ * Check the backup on the server and settle the release it will run with: its own release when the
+ * server still has it; else the version it was made with, uploaded and unpacked now (not switched
+ * to) when the library has it; else the current release. A release older than the backup's
+ * PocketBase refuses the restore. Nothing has stopped yet.
+ */
+export function checkRestore(version?: Version): AppTask<RestoreJob> {
   return {
-    title: 'Check the backup on the server and the release it would run with',
+    title: 'Check the backup on the server and the release it will run with',
     run: async (job, ctx) => {
       const b = job.backup!;
       const state = job.state!;
       const hasRelease = b.release !== 'none' && state.releases.some((r) => r.id === b.release);
-      const out = parseKv((await ctx.exec(await connection(job), helperCall('backup-check', [job.app.name, b.id, job.app.binary, hasRelease ? b.release : 'none']).text, { hideKeyValues: true })).stdout);
-      const manifest = manifestFromBase64(kvOne(out, 'manifest'), `backup ${b.id}`);
-      const release = kvOne(out, 'target_release') ?? 'none';
-      const pocketbase = kvOne(out, 'target_pocketbase') ?? 'unknown';
+      let found = await checkOnServer(job, ctx, hasRelease ? b.release : 'none');
+      const currentVersion = state.releases.find((r) => r.id === state.current)?.sha256;
+      if (!hasRelease && version && currentVersion !== version.sha256) {
+        ctx.log(`the release the backup was made with is not on ${job.server.name}: preparing ${version.fileName} beside the current release`);
+        await uploadVersion(version, version.pbVersion ? `PocketBase ${version.pbVersion}` : version.fileName).run(job, ctx);
+        const target = job.target!;
+        await ctx.exec(await connection(job), unpackScript({ app: job.app.name, sha256: version.sha256, releaseId: target.id, binary: job.app.binary, maxBytes: version.summary.uncompressedBytes, maxEntries: version.summary.entries, reuse: job.reuse, snapshot: false }).text, { hideKeyValues: true });
+        found = await checkOnServer(job, ctx, target.id);
+      }
+      const { manifest, release, pocketbase } = found;
       if (release === 'none') {
-        throw new SkiffError('BACKUP_VERSION_MISSING', { message: `${job.app.name} has no release on ${job.server.name} to run the restored data with.`, fix: `Deploy ${b.versionLabel ?? `PocketBase ${manifest.pocketbase}`} to ${job.app.name} first, then restore. Nothing was stopped or changed.` });
+        throw new SkiffError('BACKUP_VERSION_MISSING', { message: `${job.app.name} has no release on ${job.server.name} to run the restored data with, and the version the backup was made with is not in the library.`, fix: `Add ${b.versionLabel ?? `PocketBase ${manifest.pocketbase}`} to the version library (or deploy it to ${job.app.name}), then restore again. Nothing was stopped or changed.` });
       }
       if (comparePocketbase(manifest.pocketbase, pocketbase) === 1) {
-        throw new SkiffError('BACKUP_NEWER_POCKETBASE', { message: `Backup ${b.id} was made by PocketBase ${manifest.pocketbase}; ${job.app.name}'s release ${release} runs ${pocketbase}, which may not read its data.`, fix: `Deploy PocketBase ${manifest.pocketbase} or newer to ${job.app.name} first, then restore. Nothing was stopped or changed.` });
+        throw new SkiffError('BACKUP_NEWER_POCKETBASE', { message: `Backup ${b.id} was made by PocketBase ${manifest.pocketbase}; ${job.app.name}'s release ${release} runs ${pocketbase}, which may not read its data.`, fix: `Deploy PocketBase ${manifest.pocketbase} or newer to ${job.app.name} (or add the backup's version to the library), then restore. Nothing was stopped or changed.` });
       }
-      if (!hasRelease && b.release !== 'none') ctx.warn(`the release the backup was made with (${b.release}) is not on this server: the data runs with ${release} (PocketBase ${pocketbase}, not older than the backup's ${manifest.pocketbase})`);
+      if (!hasRelease && b.release !== 'none' && release !== job.target?.id) ctx.warn(`the release the backup was made with (${b.release}) is not on this server and its version is not in the library: the data runs with ${release} (PocketBase ${pocketbase}, not older than the backup's ${manifest.pocketbase})`);
       job.previous = releaseServing(state);
-      job.target = state.manifest.releases.find((r) => r.id === release) ?? { ...job.previous!, id: release, label: release };
+      job.target = job.target?.id === release ? job.target : state.manifest.releases.find((r) => r.id === release) ?? { ...job.previous!, id: release, label: release };
       return { note: `every part matches; it will run with ${release} (PocketBase ${pocketbase})` };
     },
   };
@@ -74,7 +99,9 @@ export function startRestored(): AppTask<RestoreJob> {
     run: async (job, ctx) => {
       const target = job.target!;
       const manifest = job.state!.manifest;
-      const next: Manifest | undefined = manifest.current !== target.id ? { ...manifest, current: target.id, updatedAt: new Date().toISOString() } : undefined;
+      const next: Manifest | undefined = manifest.current !== target.id
+        ? { ...manifest, current: target.id, releases: [...manifest.releases.filter((r) => r.id !== target.id), target], updatedAt: new Date().toISOString() }
+        : undefined;
       const res = await ctx.exec(await connection(job), restoreLiveScript({ app: job.app.name, releaseId: target.id, port: job.app.port, healthTimeoutS: HEALTH_TIMEOUT_S, manifest: next && JSON.stringify(next, null, 2) }).text, { check: false });
       if (res.code === 4) throw new SkiffError('HEALTH_CHECK_FAILED', { message: 'The app did not become healthy on the restored data, so Skiff put the previous data back.', detail: res.stderr.trim().slice(-300) });
       if (res.code !== 0) throw new SkiffError('REMOTE_COMMAND_FAILED', { detail: `exit ${res.code}: ${res.stderr.trim().slice(-300)}` });
