@@ -253,7 +253,8 @@ sed -i -E "s|(\\"name\\": \\"data/data.db.zst\\", \\"bytes\\": )[0-9]+(, \\"sha2
 
   it('the server refuses a hostile archive: a link, an extra file, a part that does not match', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-hostile-'));
-    const good = localFile(first);
+    // A fresh backup (retention may have pruned older local copies by now).
+    const good = localFile(await backUp(notes));
     const unpack = path.join(dir, 'x');
     const tarOf = (name: string, prepare: string) => {
       execFileSync('bash', ['-c', `set -e; rm -rf ${unpack}; mkdir -p ${unpack}; tar -C ${unpack} -xf ${good}; cd ${unpack}; ${prepare}; tar --format=ustar -cf ../${name} manifest.json data release`]);
