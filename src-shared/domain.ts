@@ -304,14 +304,6 @@ export interface Backup {
   lastDrill?: BackupDrillResult;
 }
 
-export interface BackupPreview {
-  backup: Backup;
-  /** Uncompressed size of each database and of the stored files, where the archive says. */
-  parts: BackupPart[];
-  /** The restore would run it with this release and PocketBase (read from the server). */
-  target?: { release: string; pocketbase: string };
-}
-
 export interface BackupSettings {
   /** Encrypt the copies kept on this computer (age; the key stays in the keychain). */
   encrypt: boolean;

@@ -3,7 +3,6 @@
 // once, and nothing else. Used on arrival from a server and before a local copy is sent anywhere,
 // so a damaged or foreign archive is refused before anything on a server is stopped.
 import { createHash, type Hash } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { BackupManifest } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import { BACKUP_PART_RE } from '../remote/helper/backupBodies';
@@ -131,15 +130,4 @@ export class ArchiveCheck {
     if (e.manifest) this.manifest = parseBackupManifest(Buffer.concat(e.manifest).toString('utf8'));
     else this.seen.set(e.name, { bytes: e.size, sha256: e.hash!.digest('hex') });
   }
-}
-
-/** A Writable that checks an archive flowing through a pipeline; `result` settles at its end. */
-export function archiveCheckSink(): { sink: Writable; check: ArchiveCheck } {
-  const check = new ArchiveCheck();
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      try { check.feed(chunk); cb(); } catch (e) { cb(e as Error); }
-    },
-  });
-  return { sink, check };
 }

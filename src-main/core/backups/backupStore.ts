@@ -1,6 +1,7 @@
 // The backup list kept on this computer (backups.json beside the other stores) and where each
 // local archive lives: BACKUPS_DIR/<app id>/<backup id>.tar, or .tar.age when encrypted.
 import Conf from 'conf';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_BACKUP_SETTINGS, type Backup, type BackupSchedule, type BackupSettings } from '../../../src-shared/domain';
 import { PRIVATE_FILE_MODE } from '../store/dataDir';
@@ -41,6 +42,28 @@ export class BackupStore {
 
   remove(id: string): void {
     this.records.remove(id);
+  }
+
+  /** Records a copy of a backup (this computer's file, or the server's folder). */
+  addCopy(id: string, copy: Pick<Backup['copies'], 'desktop' | 'server'>): Backup {
+    const b = this.get(id);
+    return this.save({ ...b, copies: { ...b.copies, ...copy } });
+  }
+
+  /**
+   * Forgets one copy of a backup (deleting this computer's file when that is the copy; a server copy
+   * is deleted on the server by the caller first). The backup leaves the list with its last copy.
+   */
+  dropCopy(id: string, place: 'desktop' | 'server'): Backup | null {
+    const b = this.get(id);
+    const copies: Backup['copies'] = { ...b.copies };
+    delete copies[place];
+    if (place === 'desktop' && b.copies.desktop) rmSync(this.localFile(b, b.copies.desktop.encrypted), { force: true });
+    if (!copies.desktop && !copies.server && !copies.remote) {
+      this.remove(id);
+      return null;
+    }
+    return this.save({ ...b, copies });
   }
 
   localFile(b: Pick<Backup, 'appId' | 'id'>, encrypted: boolean): string {

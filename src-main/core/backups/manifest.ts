@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { BackupManifest } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
+import { ARG_KINDS } from '../remote/helper/args';
 import { BACKUP_FORMAT, BACKUP_PART_RE } from '../remote/helper/backupBodies';
 
 const part = z.object({
@@ -14,7 +15,7 @@ const part = z.object({
 const schema = z.object({
   format: z.literal(BACKUP_FORMAT),
   app: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/),
-  id: z.string().regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/),
+  id: z.string().regex(new RegExp(ARG_KINDS.backupId.pattern)),
   kind: z.enum(['manual', 'scheduled', 'pre-restore', 'archive']),
   created: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
   release: z.string().regex(/^([0-9]{8}-[0-9]{6}-[0-9a-f]{8}|none)$/),

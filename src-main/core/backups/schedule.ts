@@ -4,6 +4,7 @@
 import type { BackupDrillResult, BackupSchedule, BackupTarget, ScheduleEvery, ScheduleStatus } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import type { BackupStore } from './backupStore';
+import { argIsValid } from '../remote/helper/args';
 import { targetValueOk } from '../remote/helper/scheduleBodies';
 import { EVERY_SECONDS } from '../remote/templates/backupSchedule';
 
@@ -58,7 +59,7 @@ export function readScheduleStatus(out: string, schedule: BackupSchedule | undef
     status.lastRun = {
       at: new Date(at * 1000).toISOString(),
       ok,
-      backup: /^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/.test(kv.get('last_backup') ?? '') ? kv.get('last_backup')! : '',
+      backup: argIsValid('backupId', kv.get('last_backup') ?? '') ? kv.get('last_backup')! : '',
       pushed: pushed === 'yes' || pushed === 'failed' ? pushed : 'no',
       addedBytes: Number(kv.get('last_added')) || 0,
       error: (kv.get('last_error') || undefined)?.replace(/[^\x20-\x7e]/g, '').slice(0, 300),

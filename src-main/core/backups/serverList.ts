@@ -3,6 +3,7 @@
 import type { NodeSSH } from 'node-ssh';
 import type { App, Backup, Server } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
+import { argIsValid } from '../remote/helper/args';
 import { helperCall } from '../remote/helper/verbs';
 import { parseKv } from '../remote/readBack';
 import { runScript } from '../ssh/exec';
@@ -15,8 +16,8 @@ export async function readServerBackups(ssh: NodeSSH, app: App, server: Server, 
   const res = await runScript(ssh, helperCall('backup-list', [app.name]).text);
   if (res.code !== 0) throw backupFailure(res.code, res.stderr);
   const listed = (parseKv(res.stdout).get('backup') ?? []).map((line) => {
-    const m = /^([0-9]{8}-[0-9]{6}-[0-9a-f]{6}) ([0-9]{1,15}) ([A-Za-z0-9+/=]+)$/.exec(line);
-    if (!m) throw new SkiffError('SERVER_STATE_INVALID', { message: `The server listed a backup Skiff cannot read: "${line.slice(0, 60)}".` });
+    const m = /^(\S+) ([0-9]{1,15}) ([A-Za-z0-9+/=]+)$/.exec(line);
+    if (!m || !argIsValid('backupId', m[1])) throw new SkiffError('SERVER_STATE_INVALID', { message: `The server listed a backup Skiff cannot read: "${line.slice(0, 60)}".` });
     const manifest = manifestFromBase64(m[3], `backup ${m[1]} on ${server.name}`);
     if (manifest.id !== m[1]) throw new SkiffError('SERVER_STATE_INVALID', { message: `Backup folder ${m[1]} on ${server.name} holds the manifest of ${manifest.id}.` });
     return { manifest, bytes: Number(m[2]) };
@@ -33,7 +34,7 @@ export async function readRemoteCopies(ssh: NodeSSH, app: App, store: BackupStor
   if (kind) {
     const res = await runScript(ssh, helperCall('backup-remote-list', [app.name]).text);
     if (res.code !== 0) throw backupFailure(res.code, res.stderr);
-    ids = new Set((parseKv(res.stdout).get('remote') ?? []).filter((id) => /^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$/.test(id)));
+    ids = new Set((parseKv(res.stdout).get('remote') ?? []).filter((id) => argIsValid('backupId', id)));
   }
   for (const b of store.list(app.id)) {
     const has = ids.has(b.id);

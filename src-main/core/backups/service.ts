@@ -1,6 +1,6 @@
 // The backup list and what acts on it directly (no job): read a server's list, delete a copy,
 // export, settings. Jobs (back up, download, restore, drill) are in ops/backup.
-import { constants as fsConstants, copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { constants as fsConstants, copyFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Backup, BackupSchedule, BackupSettings, ScheduleStatus } from '../../../src-shared/domain';
@@ -74,21 +74,14 @@ export class BackupService {
   /** Deletes a copy; the record goes when no copy is left. */
   async remove(id: string, where: CopyPlace): Promise<Backup | null> {
     const b = this.store.get(id);
-    const copies = { ...b.copies };
-    if ((where === 'server' || where === 'everywhere') && copies.server) {
+    let left: Backup | null = b;
+    if ((where === 'server' || where === 'everywhere') && b.copies.server) {
       const res = await runScript(await this.pool.get(b.serverId), helperCall('backup-delete', [b.appName, b.id]).text);
       if (res.code !== 0) throw backupFailure(res.code, res.stderr);
-      delete copies.server;
+      left = this.store.dropCopy(id, 'server');
     }
-    if ((where === 'desktop' || where === 'everywhere') && copies.desktop) {
-      rmSync(this.store.localFile(b, copies.desktop.encrypted), { force: true });
-      delete copies.desktop;
-    }
-    if (!copies.desktop && !copies.server && !copies.remote) {
-      this.store.remove(id);
-      return null;
-    }
-    return this.store.save({ ...b, copies });
+    if ((where === 'desktop' || where === 'everywhere') && left?.copies.desktop) left = this.store.dropCopy(id, 'desktop');
+    return left;
   }
 
   /** Copies this computer's archive where the user can find it (default ~/Downloads); returns the path. */

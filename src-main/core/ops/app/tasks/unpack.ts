@@ -4,18 +4,20 @@ import { parseKv, kvOne, readMigrations } from '../../../remote/readBack';
 import { unpackScript } from '../../../remote/scripts/appScripts';
 import { connection, type AppTask } from '../appJob';
 
-export function unpackRelease(version: Version): AppTask {
+/** `snapshot`: also snapshot the data (a deploy does; a restore has its own backup). */
+export function unpackRelease(version: Version, o: { snapshot: boolean } = { snapshot: true }): AppTask {
   return {
     title: 'Verify the upload, unpack the release, snapshot the data',
     run: async (job, ctx) => {
       const target = job.target!;
       const out = parseKv((await ctx.exec(await connection(job), unpackScript({
         app: job.app.name, sha256: version.sha256, releaseId: target.id, binary: job.app.binary,
-        maxBytes: version.summary.uncompressedBytes, maxEntries: version.summary.entries, reuse: job.reuse, snapshot: true,
+        maxBytes: version.summary.uncompressedBytes, maxEntries: version.summary.entries, reuse: job.reuse, snapshot: o.snapshot,
       }).text, { hideKeyValues: true })).stdout);
       target.migrations = readMigrations(job.app.name, out);
       target.snapshot = kvOne(out, 'snapshot') === 'yes';
-      return { note: `${job.reuse ? 'already unpacked' : 'unpacked'}; ${target.snapshot ? 'data snapshot taken' : 'no data yet'}` };
+      const data = !o.snapshot ? 'no data snapshot asked for' : target.snapshot ? 'data snapshot taken' : 'no data yet';
+      return { note: `${job.reuse ? 'already unpacked' : 'unpacked'}; ${data}` };
     },
   };
 }

@@ -4,7 +4,7 @@
 // the helper checks it again when it arrives.
 import { SkiffError } from '../../../../../src-shared/errors';
 import { backupIdentity } from '../../../backups/encryption';
-import { archiveBytes } from '../../../backups/records';
+import { archiveBytes, partsBytes } from '../../../backups/records';
 import { checkLocalBackup, pushBackup } from '../../../backups/transfer';
 import { connection, type AppTask } from '../../app/appJob';
 import type { BackupJob } from '../backupJob';
@@ -29,7 +29,7 @@ export function placeOnServer(): AppTask<PlacedJob> {
       ctx.log(`this computer's copy is intact: ${checked.manifest.parts.length} parts match the manifest${identity !== undefined ? ' (decrypted with the backup key)' : ''}`);
       const total = archiveBytes(b);
       await pushBackup(await connection(job), job.app.name, b.id, file, { identity, onBytes: (n) => ctx.progress(n, Math.max(total, n)) });
-      if (own) job.backup = backups.save({ ...backups.get(b.id), copies: { ...backups.get(b.id).copies, server: { bytes: b.copies.desktop.bytes } } });
+      if (own) job.backup = backups.addCopy(b.id, { server: { bytes: partsBytes(b) } });
       else job.placedForeign = true;
       return { note: 'sent; the server checked every part again' };
     },

@@ -26,7 +26,7 @@ export function pullHome(): AppTask<BackupJob> {
         recipient: encrypt ? await backupRecipient(vault) : undefined,
         onBytes: (n) => ctx.progress(n, Math.max(total, n)),
       });
-      job.backup = backups.save({ ...backups.get(b.id), copies: { ...backups.get(b.id).copies, desktop: { bytes: got.fileBytes, sha256: got.sha256, encrypted: encrypt } } });
+      job.backup = backups.addCopy(b.id, { desktop: { bytes: got.fileBytes, sha256: got.sha256, encrypted: encrypt } });
       const secs = Math.max((Date.now() - started) / 1000, 0.001);
       return { note: `${(got.bytes / 1048576).toFixed(1)} MB in ${secs.toFixed(1)} s (${(got.bytes / 1048576 / secs).toFixed(1)} MiB/s), every part matches its sha256${encrypt ? ', encrypted with this computer\'s backup key' : ''}` };
     },

@@ -4,7 +4,7 @@
 import type { BackupManifest, Version } from '../../../../../src-shared/domain';
 import { SkiffError } from '../../../../../src-shared/errors';
 import { backupFailure } from '../../../backups/transfer';
-import { unpackScript } from '../../../remote/scripts/appScripts';
+import { unpackRelease } from '../../app/tasks/unpack';
 import { uploadVersion } from '../../app/tasks/upload';
 import { comparePocketbase, manifestFromBase64 } from '../../../backups/manifest';
 import type { StepContext } from '../../../jobs/runner';
@@ -51,9 +51,8 @@ export function checkRestore(version?: Version): AppTask<RestoreJob> {
       if (!hasRelease && version && currentVersion !== version.sha256) {
         ctx.log(`the release the backup was made with is not on ${job.server.name}: preparing ${version.fileName} beside the current release`);
         await uploadVersion(version, version.pbVersion ? `PocketBase ${version.pbVersion}` : version.fileName).run(job, ctx);
-        const target = job.target!;
-        await ctx.exec(await connection(job), unpackScript({ app: job.app.name, sha256: version.sha256, releaseId: target.id, binary: job.app.binary, maxBytes: version.summary.uncompressedBytes, maxEntries: version.summary.entries, reuse: job.reuse, snapshot: false }).text, { hideKeyValues: true });
-        found = await checkOnServer(job, ctx, target.id);
+        await unpackRelease(version, { snapshot: false }).run(job, ctx);
+        found = await checkOnServer(job, ctx, job.target!.id);
       }
       const { manifest, release, pocketbase } = found;
       if (release === 'none') {

@@ -1,5 +1,4 @@
 // Apply retention to the app's backups, on this computer and on the server separately.
-import { rmSync } from 'node:fs';
 import { backupsToKeep } from '../../../backups/retention';
 import { helperCall } from '../../../remote/helper/verbs';
 import { connection, type AppTask } from '../../app/appJob';
@@ -17,13 +16,8 @@ export function applyRetention(): AppTask<BackupJob> {
         const here = all.filter((b) => b.copies[where]);
         const keep = backupsToKeep(here, policy);
         for (const b of here.filter((x) => !keep.has(x.id))) {
-          const now = backups.get(b.id);
           if (where === 'server') await ctx.exec(await connection(job), helperCall('backup-delete', [job.app.name, b.id]).text, { quiet: true });
-          else rmSync(backups.localFile(b, now.copies.desktop!.encrypted), { force: true });
-          const copies = { ...now.copies };
-          delete copies[where];
-          if (copies.desktop || copies.server || copies.remote) backups.save({ ...now, copies });
-          else backups.remove(b.id);
+          backups.dropCopy(b.id, where);
           pruned.push(`${b.id} (${where === 'server' ? 'server' : 'this computer'})`);
         }
       }
