@@ -2,6 +2,7 @@
 // audit; every job's log live in xterm and reopened from the history.
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { SETUP_PACKAGES } from '../../src-main/core/ops/setup';
 import { TestVps } from '../vps/vm';
 import { expect, ownVps, test } from '../support/fixtures';
 import { addTrustedServer, rootKeyFor } from '../support/ui';
@@ -31,6 +32,8 @@ test('set up, harden and audit a fresh VPS, watching each job live', async ({ la
   await expect(auditRegion.getByTestId('job-status')).toHaveText('succeeded', { timeout: 120_000 });
   await expect(page.getByTestId('audit-report').locator('[data-audit-id="ssh.password-auth"]')).toHaveAttribute('data-status', 'fail');
   await expect(page.getByTestId('audit-report').locator('[data-audit-id="fw.installed"]')).toHaveAttribute('data-status', 'fail');
+  await expect(page.getByTestId('audit-report').locator('[data-audit-id="f2b.running"]')).toHaveAttribute('data-status', 'fail');
+  await expect(page.getByTestId('audit-report').locator('[data-audit-id="updates.unattended"]')).toHaveAttribute('data-status', 'fail');
 
   // Setup: the log streams while it runs.
   await page.getByRole('button', { name: 'Set up' }).click();
@@ -43,6 +46,11 @@ test('set up, harden and audit a fresh VPS, watching each job live', async ({ la
   const liveSetupLog = await logText(page, /Job: Set up prod/);
   expect(liveSetupLog).toMatch(/■ succeeded/);
   await expect(page.getByTestId('setup-state')).toContainText('deploy user skiff');
+  // This is the one bare server of the test runs: setup's packages came from apt here (the
+  // integration suites boot a disk that already has them).
+  expect(liveSetupLog).toMatch(/✓ done \(installed ufw, fail2ban, /);
+  const dpkg = (await vps.exec(`dpkg-query -W -f='\${Package} \${Status}\\n' ${SETUP_PACKAGES.join(' ')}`)).stdout;
+  for (const p of SETUP_PACKAGES) expect(dpkg).toContain(`${p} install ok installed`);
   await expect(page.getByRole('paragraph').filter({ hasText: /^skiff@127\.0\.0\.1:/ })).toBeVisible();
 
   // Harden: preview first.

@@ -12,7 +12,9 @@ import { createCore, type SkiffCore } from '../../src-main/core/skiffCore';
 import { sh } from '../../src-main/core/remote/quote';
 
 export function testVps(): TestVps {
-  return TestVps.attach(inject('vps'));
+  const vps = inject('vps');
+  if (!vps) throw new Error('this file uses the shared test VPS: run it in lane A of scripts/test.mjs (SKIFF_SHARED_VPS is off here)');
+  return TestVps.attach(vps);
 }
 
 /**
