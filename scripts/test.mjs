@@ -43,7 +43,9 @@ const vitest = (name, project, files, env = {}) => ({
 // Lane A holds every integration file that uses the suite's shared VM.
 const integration = (f) => `tests/integration/${f}.test.ts`;
 const LANES = {
-  A: [vitest('a', 'integration', ['servers', 'sshConfigImport', 'keychain', 'backups', 'setupHarden', 'migrate'].map(integration))],
+  // The prepared disk (e2e/vps/prepared.ts) is built here, while lane B runs on the host's CPU.
+  A: [{ title: 'prepared test VPS disk', cmd: bin('tsx'), args: ['e2e/vps/cli.ts', 'build', '--prepared'] },
+    vitest('a', 'integration', ['servers', 'sshConfigImport', 'keychain', 'backups', 'setupHarden', 'migrate'].map(integration))],
   B: [
     { title: 'typecheck', cmd: bin('tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
     // Errors fail the run; warnings (react-hooks/exhaustive-deps) are printed and do not.
@@ -65,13 +67,14 @@ if (unlaned.length) {
 /** Runs one command with each output line prefixed by its lane; resolves to whether it passed. */
 function runPrefixed(lane, { title, cmd, args, env = {} }) {
   log(`[${lane}] ${title}`);
+  const t0 = Date.now();
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, env: { ...process.env, CI: process.env.CI ?? '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${lane}] ${line}\n`));
     }
     child.on('close', (code) => {
-      log(`[${lane}] ${title}: ${code === 0 ? 'passed' : 'FAILED'}`);
+      log(`[${lane}] ${title}: ${code === 0 ? 'passed' : 'FAILED'} after ${Math.round((Date.now() - t0) / 1000)} s (at ${Math.round((Date.now() - started) / 1000)} s)`);
       resolve({ title, ok: code === 0 });
     });
   });

@@ -1,4 +1,4 @@
-// `npm run vps -- build` builds the cached base image; `npm run vps -- shell [--prepared]` boots a
+// `npm run vps -- build [--prepared]` builds the cached base image (and the prepared disk); `npm run vps -- shell [--prepared]` boots a
 // VM (with setup's packages already installed, with --prepared) and prints how to reach it, for
 // poking at by hand, and its descriptor (TestVps.attach) on a line `VPS=<json>`. Ctrl-C stops it.
 import { ensureBaseImage } from './image.js';
@@ -9,6 +9,7 @@ const cmd = process.argv[2] ?? 'build';
 if (cmd === 'build') {
   const img = await ensureBaseImage((s) => console.log(s));
   console.log(img.qcow2);
+  if (process.argv.includes('--prepared')) console.log(await ensurePreparedDisk((s) => console.log(s)));
 } else if (cmd === 'shell') {
   const disk = process.argv.includes('--prepared') ? await ensurePreparedDisk((s) => console.log(s)) : undefined;
   const vps = await TestVps.boot({ log: (s) => console.log(s), disk });
