@@ -34,6 +34,15 @@ export interface ZipSummary {
   topLevel: string[];
 }
 
+/**
+ * One entry of the release as the server's content store knows it (docs/deploy.md, "Delta
+ * uploads"): a folder, or a file by its content's sha256, with where its bytes sit in the zip so an
+ * upload can copy them without unpacking.
+ */
+export type ReleaseEntry =
+  | { kind: 'dir'; path: string }
+  | { kind: 'file'; path: string; sha256: string; size: number; exec: boolean; zip: { method: number; crc: number; compressedSize: number; dataOffset: number } };
+
 /** One entry as unzip will write it: folders end with "/". */
 export interface ZipListing {
   name: string;
@@ -105,8 +114,11 @@ function summarize(entries: CheckedEntry[], total: number, binary: string, arch:
   };
 }
 
-/** The summary, plus every entry as unzip will write it (for tests that compare with unzip). */
-export async function readVersionZip(path: string, opts: { binary?: string; limits?: ZipLimits } = {}): Promise<{ summary: ZipSummary; listing: ZipListing[] }> {
+/**
+ * The summary, every entry as unzip will write it (for tests that compare with unzip), and the
+ * release's entries for the content store.
+ */
+export async function readVersionZip(path: string, opts: { binary?: string; limits?: ZipLimits } = {}): Promise<{ summary: ZipSummary; listing: ZipListing[]; entries: ReleaseEntry[] }> {
   const binary = opts.binary ?? 'pocketbase';
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const file = await openZip(path);
@@ -115,14 +127,23 @@ export async function readVersionZip(path: string, opts: { binary?: string; limi
     checkNameClashes(entries);
     const total = checkLimits(entries, limits);
     const bin = findBinary(entries, binary);
-    const head = await verifyData(file, entries, bin);
+    const { head, sha256 } = await verifyData(file, entries, bin);
     return {
       summary: summarize(entries, total, binary, binaryArch(head.subarray(0, HEAD_BYTES))),
       listing: entries.map((e) => ({ name: e.name, isDir: e.isDir, size: e.uncompressedSize })),
+      entries: entries.map((e) => releaseEntry(e, sha256.get(e.index)!, e === bin)),
     };
   } finally {
     await file.close();
   }
+}
+
+function releaseEntry(e: CheckedEntry, sha256: string, isBinary: boolean): ReleaseEntry {
+  const path = e.name.replace(/\/+$/, '');
+  if (e.isDir) return { kind: 'dir', path };
+  // The binary always runs; other files keep the owner's x bit, as unzip writes them.
+  const exec = isBinary || (e.mode & 0o100) !== 0;
+  return { kind: 'file', path, sha256, size: e.uncompressedSize, exec, zip: { method: e.method, crc: e.crc, compressedSize: e.compressedSize, dataOffset: e.dataOffset } };
 }
 
 export async function inspectVersionZip(path: string, opts: { binary?: string; limits?: ZipLimits } = {}): Promise<ZipSummary> {

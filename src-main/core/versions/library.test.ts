@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,23 @@ describe('VersionLibrary', () => {
     lib.remove(a.sha256);
     expect(lib.list()).toEqual([]);
     expect(existsSync(lib.zipPath(a.sha256))).toBe(false);
+  });
+
+  it('knows every entry by content, kept beside the zip, read again from the zip when the record is missing or damaged', async () => {
+    const lib = new VersionLibrary(mkdtempSync(path.join(os.tmpdir(), 'skiff-lib-')));
+    const v = await lib.add(buildVersionZip(path.join(src, 'entries.zip'), { label: 'e', publicFiles: { 'index.html': '<h1>e</h1>' } }));
+    const entries = await lib.entries(v.sha256);
+    expect(entries).toHaveLength(v.summary.entries);
+    expect(entries.find((e) => e.path === 'pb_public/index.html')).toMatchObject({ kind: 'file', sha256: createHash('sha256').update('<h1>e</h1>').digest('hex'), size: 10, exec: false });
+    expect(entries.find((e) => e.path === 'pocketbase')).toMatchObject({ kind: 'file', exec: true });
+    const kept = path.join(lib.dir, `${v.sha256}.entries.json`);
+    expect(statSync(kept).mode & 0o777).toBe(0o600);
+    for (const damage of [() => rmSync(kept), () => writeFileSync(kept, '{"entries": []}')]) {
+      damage();
+      expect(await lib.entries(v.sha256)).toEqual(entries);
+    }
+    lib.remove(v.sha256);
+    expect(readdirSync(lib.dir)).toEqual([]);
   });
 
   it('refuses a bad zip and leaves nothing behind', async () => {

@@ -2,7 +2,7 @@
 // inspected before it is kept, stored once by its sha256 under <data>/versions/, with notes.
 import Conf from 'conf';
 import { createHash } from 'node:crypto';
-import { constants as fsConstants, createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync, copyFileSync } from 'node:fs';
+import { constants as fsConstants, createReadStream, createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, statSync, copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -10,7 +10,7 @@ import os from 'node:os';
 import type { Version } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import { ensurePrivateDir, PRIVATE_FILE_MODE, privateFile } from '../store/dataDir';
-import { DEFAULT_LIMITS, inspectVersionZip, type ZipLimits } from './inspectZip';
+import { DEFAULT_LIMITS, readVersionZip, type ReleaseEntry, type ZipLimits } from './inspectZip';
 
 export const MAX_ZIP_BYTES = 1024 * 1024 * 1024;
 
@@ -38,6 +38,26 @@ export class VersionLibrary {
     return path.join(this.dir, `${sha256}.zip`);
   }
 
+  private entriesPath(sha256: string): string {
+    return path.join(this.dir, `${sha256}.entries.json`);
+  }
+
+  /** The version's entries by content (for the server's content store); read once, then kept. */
+  async entries(sha256: string): Promise<ReleaseEntry[]> {
+    const v = this.get(sha256);
+    try {
+      const kept = JSON.parse(readFileSync(this.entriesPath(sha256), 'utf8')) as { entries?: ReleaseEntry[] };
+      if (Array.isArray(kept.entries) && kept.entries.length === v.summary.entries) return kept.entries;
+    } catch { /* not kept yet (a version added before delta uploads), or unreadable: read the zip */ }
+    const { entries } = await readVersionZip(this.zipPath(sha256), { binary: v.summary.binary, limits: this.limits });
+    this.keepEntries(sha256, entries);
+    return entries;
+  }
+
+  private keepEntries(sha256: string, entries: ReleaseEntry[]): void {
+    writeFileSync(this.entriesPath(sha256), JSON.stringify({ entries }), privateFile);
+  }
+
   /**
    * Copies the zip in while hashing it, inspects it, and keeps it only if it passes. A zip already
    * in the library (same sha256) is not stored twice. Nothing is left behind on refusal.
@@ -57,8 +77,9 @@ export class VersionLibrary {
       const sha256 = hash.digest('hex');
       const existing = this.meta.get('versions').find((v) => v.sha256 === sha256);
       if (existing) return existing;
-      const summary = await inspectVersionZip(tmp, { binary: opts.binary, limits: this.limits });
+      const { summary, entries } = await readVersionZip(tmp, { binary: opts.binary, limits: this.limits });
       renameSync(tmp, this.zipPath(sha256));
+      this.keepEntries(sha256, entries);
       const version: Version = {
         sha256,
         size,
@@ -89,6 +110,7 @@ export class VersionLibrary {
     this.get(sha256);
     this.meta.set('versions', this.meta.get('versions').filter((v) => v.sha256 !== sha256));
     rmSync(this.zipPath(sha256), { force: true });
+    rmSync(this.entriesPath(sha256), { force: true });
   }
 
   /**

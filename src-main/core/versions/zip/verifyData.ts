@@ -1,7 +1,9 @@
 // Unpacks every entry the way unzip will (stored or deflate, sizes from the central directory) in
 // memory-bounded chunks, and refuses one whose output does not have its declared size and CRC-32.
+// Each entry's sha256 comes out on the way: the server's content store is addressed by it.
 // The declared sizes are what the limits were checked against, so they must be what the server
 // writes: a deflate stream that inflates past its declared size is stopped there, never finished.
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
@@ -16,9 +18,17 @@ const SMALL_BYTES = 1024 * 1024;
 const OUTPUT_CHUNK = 64 * 1024;
 export const HEAD_BYTES = 64;
 
-/** Checks every entry's data, in file order; returns the first bytes of `headOf` (the binary). */
-export async function verifyData(file: FileWindow, entries: readonly ZipEntry[], headOf?: ZipEntry): Promise<Buffer> {
+export interface VerifiedData {
+  /** The first bytes of `headOf` (the binary). */
+  head: Buffer;
+  /** Each entry's content sha256 (hex), by its index in the central directory. */
+  sha256: Map<number, string>;
+}
+
+/** Checks every entry's data, in file order, hashing each entry's content on the way. */
+export async function verifyData(file: FileWindow, entries: readonly ZipEntry[], headOf?: ZipEntry): Promise<VerifiedData> {
   let head = Buffer.alloc(0);
+  const sha256 = new Map<number, string>();
   for (const e of [...entries].sort((a, b) => a.dataOffset - b.dataOffset)) {
     const out = new Output(e, e === headOf);
     const consumed = e.method === 0 ? await copyStored(file, e, out) : await inflate(file, e, out);
@@ -27,14 +37,16 @@ export async function verifyData(file: FileWindow, entries: readonly ZipEntry[],
       throw refuse('VERSION_DAMAGED', `The zip entry "${e.shown}" has ${e.compressedSize - consumed} bytes after the end of its compressed data.`);
     }
     if (e === headOf) head = out.head;
+    sha256.set(e.index, out.sha256());
   }
-  return head;
+  return { head, sha256 };
 }
 
 /** Counts and checksums an entry's output, and stops it the moment it passes its declared size. */
 class Output {
   private bytes = 0;
   private crc = 0;
+  private readonly hash = createHash('sha256');
   head = Buffer.alloc(0);
 
   constructor(private readonly e: ZipEntry, private readonly keepHead: boolean) {}
@@ -43,7 +55,12 @@ class Output {
     if (this.bytes + chunk.length > this.e.uncompressedSize) throw tooLong(this.e);
     this.bytes += chunk.length;
     this.crc = crc32(chunk, this.crc);
+    this.hash.update(chunk);
     if (this.keepHead && this.head.length < HEAD_BYTES) this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);
+  }
+
+  sha256(): string {
+    return this.hash.digest('hex');
   }
 
   finish(): void {
