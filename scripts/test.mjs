@@ -37,6 +37,12 @@ const vitest = (name, project, files, env = {}) => ({
   args: [withKeyring, bin('vitest'), 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${path.join(results, `vitest-${name}.json`)}`, ...files],
 });
 
+const playwright = (name, specs, env = {}) => ({
+  title: `end-to-end tests, ${specs.join(' and ')} (Playwright)`, cmd: process.execPath,
+  env: { SKIFF_E2E_JSON: path.join(results, `e2e-${name}.json`), ...env },
+  args: [withKeyring, bin('playwright'), 'test', ...specs.map((s) => `e2e/specs/${s}.spec.ts`)],
+});
+
 // Two lanes run side by side, each with VMs of its own: one lane alone leaves about a third of the
 // two cores idle (VMs wait on SSH round trips, health gates, boots), and one after the other they
 // passed the 45-minute budget. The split balances their measured times (docs/testing.md).
@@ -45,22 +51,24 @@ const integration = (f) => `tests/integration/${f}.test.ts`;
 const LANES = {
   // The prepared disk (e2e/vps/prepared.ts) is built here, while lane B runs on the host's CPU.
   A: [{ title: 'prepared test VPS disk', cmd: bin('tsx'), args: ['e2e/vps/cli.ts', 'build', '--prepared'] },
-    vitest('a', 'integration', ['servers', 'sshConfigImport', 'keychain', 'backups', 'setupHarden', 'migrate'].map(integration))],
+    vitest('a', 'integration', ['servers', 'sshConfigImport', 'keychain', 'backups', 'setupHarden', 'migrate', 'sshPort'].map(integration))],
   B: [
     { title: 'typecheck', cmd: bin('tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
     // Errors fail the run; warnings (react-hooks/exhaustive-deps) are printed and do not.
     { title: 'lint (eslint)', cmd: bin('eslint'), args: ['.'] },
     vitest('unit', 'unit', []),
-    { title: 'end-to-end tests (Playwright)', cmd: process.execPath, args: [withKeyring, bin('playwright'), 'test'] },
-    vitest('b', 'integration', ['leastPrivilege', 'deploy', 'sshPort'].map(integration), { SKIFF_SHARED_VPS: 'off' }),
+    // Specs on bare servers first: they need no prepared disk, which lane A builds meanwhile.
+    playwright('bare', ['security', 'servers']),
+    playwright('setup', ['deploy', 'migrate'], { SKIFF_SHARED_VPS: 'off' }),
+    vitest('b', 'integration', ['leastPrivilege', 'deploy'].map(integration), { SKIFF_SHARED_VPS: 'off' }),
   ],
 };
 
-// A new integration file must be put in a lane, or it would silently never run.
-const laned = new Set(Object.values(LANES).flat().flatMap((st) => st.args).filter((a) => a.startsWith('tests/integration/')));
-const unlaned = readdirSync(path.join(root, 'tests/integration')).filter((f) => f.endsWith('.test.ts')).map((f) => `tests/integration/${f}`).filter((f) => !laned.has(f));
+// A new integration or e2e file must be put in a lane, or it would silently never run.
+const laned = new Set(Object.values(LANES).flat().flatMap((st) => st.args));
+const unlaned = [['tests/integration', '.test.ts'], ['e2e/specs', '.spec.ts']].flatMap(([dir, ext]) => readdirSync(path.join(root, dir)).filter((f) => f.endsWith(ext)).map((f) => `${dir}/${f}`)).filter((f) => !laned.has(f));
 if (unlaned.length) {
-  log(`put these integration files in a lane of scripts/test.mjs: ${unlaned.join(', ')}`);
+  log(`put these test files in a lane of scripts/test.mjs: ${unlaned.join(', ')}`);
   process.exit(1);
 }
 
@@ -95,13 +103,14 @@ function read(file) {
   try { return JSON.parse(readFileSync(path.join(results, file), 'utf8')); } catch { return null; }
 }
 const vs = ['a', 'unit', 'b'].map((n) => read(`vitest-${n}.json`));
-const p = read('e2e.json');
+const ps = ['bare', 'setup'].map((n) => read(`e2e-${n}.json`));
 const sum = (key) => vs.reduce((n, v) => n + (v?.[key] ?? 0), 0);
-const passed = sum('numPassedTests') + (p?.stats?.expected ?? 0) + (p?.stats?.flaky ?? 0);
-const failed = sum('numFailedTests') + (p?.stats?.unexpected ?? 0) + failedSteps.filter((t) => !/tests/.test(t)).length + (imageOk ? 0 : 1);
-const skipped = sum('numPendingTests') + sum('numTodoTests') + (p?.stats?.skipped ?? 0);
-const ok = imageOk && failedSteps.length === 0 && vs.every(Boolean) && !!p;
+const stat = (key) => ps.reduce((n, p) => n + (p?.stats?.[key] ?? 0), 0);
+const passed = sum('numPassedTests') + stat('expected') + stat('flaky');
+const failed = sum('numFailedTests') + stat('unexpected') + failedSteps.filter((t) => !/tests/.test(t)).length + (imageOk ? 0 : 1);
+const skipped = sum('numPendingTests') + sum('numTodoTests') + stat('skipped');
+const ok = imageOk && failedSteps.length === 0 && vs.every(Boolean) && ps.every(Boolean);
 log(`finished in ${Math.round((Date.now() - started) / 1000)} s${ok ? '' : ` with failures${failedSteps.length ? ` (${failedSteps.join(', ')})` : ''}`}`);
-if (p?.stats?.skipped) log('skipped e2e tests are the Electron project where no Electron binary exists (see their reason above)');
+if (stat('skipped')) log('skipped e2e tests are the Electron project where no Electron binary exists (see their reason above)');
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(ok && failed === 0 ? 0 : 1);

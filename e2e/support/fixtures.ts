@@ -51,7 +51,7 @@ export const test = base.extend<
 
   vps: async ({}, use) => {
     const desc = process.env.SKIFF_E2E_VPS;
-    if (!desc) throw new Error('SKIFF_E2E_VPS is not set: the global setup did not boot the test VPS');
+    if (!desc) throw new Error('SKIFF_E2E_VPS is not set: the global setup did not boot the shared test VPS (run this spec without SKIFF_SHARED_VPS=off)');
     await use(TestVps.attach(JSON.parse(desc)));
   },
 
