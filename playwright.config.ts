@@ -10,7 +10,7 @@ export default defineConfig<SkiffOptions>({
   workers: 1,
   fullyParallel: false,
   globalSetup: './e2e/support/globalSetup.ts',
-  reporter: process.env.CI ? [['list'], ['json', { outputFile: process.env.SKIFF_E2E_JSON ?? 'test-results/e2e.json' }]] : [['list']],
+  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['list']],
   outputDir: 'test-results/e2e',
   use: { trace: 'retain-on-failure', screenshot: 'only-on-failure' },
   projects: [

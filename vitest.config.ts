@@ -17,8 +17,8 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['tests/integration/setup/vps.global.ts'],
-          // One VM serves every file; files run one after another so they do not trip over it.
+          // Each file boots the VM it needs and stops it after; files run one after another, since
+          // the VMs' emulation keeps both cores busy (docs/testing.md).
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 240_000,

@@ -45,14 +45,22 @@ async function startBrowserHost(env: NodeJS.ProcessEnv): Promise<{ url: string; 
 
 export const test = base.extend<
   { vps: TestVps; launchSkiff: (opts?: SkiffLaunch) => Promise<SkiffApp> },
-  SkiffOptions & { chromiumBrowser: Browser }
+  SkiffOptions & { chromiumBrowser: Browser; sharedVps: () => Promise<TestVps> }
 >({
   skiffHost: ['browser', { option: true, scope: 'worker' }],
 
-  vps: async ({}, use) => {
-    const desc = process.env.SKIFF_E2E_VPS;
-    if (!desc) throw new Error('SKIFF_E2E_VPS is not set: the global setup did not boot the shared test VPS (run this spec without SKIFF_SHARED_VPS=off)');
-    await use(TestVps.attach(JSON.parse(desc)));
+  // A fresh VM shared by the tests that ask for it, booted when the first of them runs (an idle
+  // VM still costs CPU under emulation, and a host that skips never boots one), stopped with the worker.
+  sharedVps: [async ({}, use) => {
+    let booted: Promise<TestVps> | undefined;
+    await use(() => (booted ??= TestVps.boot({ log: (s) => console.log(`[vps] ${s}`) })));
+    if (booted) await (await booted).stop();
+  }, { scope: 'worker' }],
+
+  vps: async ({ skiffHost, sharedVps }, use, testInfo) => {
+    const why = hostUnavailable(skiffHost);
+    testInfo.skip(!!why, why);
+    await use(await sharedVps());
   },
 
   chromiumBrowser: [async ({}, use) => {

@@ -4,18 +4,11 @@ import { request } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
 import { TestVps } from '../../e2e/vps/vm';
 import { ensurePreparedDisk } from '../../e2e/vps/prepared';
 import type { Server } from '../../src-shared/domain';
 import { createCore, type SkiffCore } from '../../src-main/core/skiffCore';
 import { sh } from '../../src-main/core/remote/quote';
-
-export function testVps(): TestVps {
-  const vps = inject('vps');
-  if (!vps) throw new Error('this file uses the shared test VPS: run it in lane A of scripts/test.mjs (SKIFF_SHARED_VPS is off here)');
-  return TestVps.attach(vps);
-}
 
 /**
  * A VM of the test file's own, for tests that change the server in ways others must not see;

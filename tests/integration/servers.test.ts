@@ -5,12 +5,17 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestVps } from '../../e2e/vps/vm';
 import { SkiffError } from '../../src-shared/errors';
 import { secretKey } from '../../src-main/core/vault/vault';
-import { addTrusted, authorize, makeCore, makeKeyFile, testVps, type KeyFile } from './helpers';
+import { addTrusted, authorize, makeCore, makeKeyFile, ownVps, type KeyFile } from './helpers';
 
-const vps = testVps();
+// A VM of this file's own, stopped after it: no VM idles through the other files' minutes.
+const vm = ownVps();
+let vps: TestVps;
+beforeAll(async () => { await vm.boot(); vps = vm.get(); }, 240_000);
+afterAll(() => vm.stop());
 let ed25519: KeyFile;
 
 beforeAll(async () => {

@@ -2,10 +2,15 @@
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { authorize, makeCore, makeKeyFile, testVps } from './helpers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestVps } from '../../e2e/vps/vm';
+import { authorize, makeCore, makeKeyFile, ownVps } from './helpers';
 
-const vps = testVps();
+// A VM of this file's own, stopped after it: no VM idles through the other files' minutes.
+const vm = ownVps();
+let vps: TestVps;
+beforeAll(async () => { await vm.boot(); vps = vm.get(); }, 240_000);
+afterAll(() => vm.stop());
 
 describe('import from ~/.ssh/config', () => {
   it('imports concrete hosts with HostName, Port, User and IdentityFile, and connects', async () => {
