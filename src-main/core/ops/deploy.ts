@@ -21,7 +21,7 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
     kind: 'deploy',
     title: `Deploy ${label} to ${job.app.name} on ${job.server.name}`,
     tasks: [
-      lockApp(),
+      lockApp({ version }),
       uploadVersion(version, label),
       unpackRelease(version),
       writeConfig(),

@@ -9,6 +9,7 @@ import type { JobDefinition, StepContext, StepOutcome } from '../../jobs/runner'
 import type { AppState, ManifestRelease } from '../../remote/readBack';
 import { unlockScript } from '../../remote/scripts/appScripts';
 import type { OpsDeps } from '../deps';
+import type { ReleaseEntry } from '../../versions/inspectZip';
 
 export interface AppJob {
   readonly deps: OpsDeps;
@@ -26,6 +27,10 @@ export interface AppJob {
   target?: ManifestRelease;
   /** The target release is already unpacked on the server. */
   reuse: boolean;
+  /** The version's entries by content, when the job puts a version on the server (content store). */
+  entries?: ReleaseEntry[];
+  /** The store upload of this job: the files sent, and how many files the release has. */
+  storeUpload?: { remote: string; count: number };
   /** Config hashes the server must record once the job is done (seed 001's config hashes). */
   configHashes: string;
   /** The switch may have happened: a failure from here on owes a rollback. */

@@ -49,7 +49,7 @@ describe('the content store', () => {
     expect(missing(keys).sort()).toEqual([...keys].sort());
 
     const up = await upload(v.zip, v.files);
-    const r = runHere(store, receiveIntoStoreScript({ upload: up, count: keys.length, maxBytes: 1_000_000, jobId: 'job-1' }).text);
+    const r = runHere(store, receiveIntoStoreScript({ remote: up, count: keys.length, maxBytes: 1_000_000, jobId: 'job-1' }).text);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`stored ${keys.length} new files`));
     expect(existsSync(up)).toBe(false);
@@ -76,7 +76,7 @@ describe('the content store', () => {
     for (const [name, make, count, why] of cases) {
       const store = freshStore();
       const up = await make();
-      const r = runHere(store, receiveIntoStoreScript({ upload: up, count, maxBytes: 1_000_000, jobId: `job-${name}` }).text);
+      const r = runHere(store, receiveIntoStoreScript({ remote: up, count, maxBytes: 1_000_000, jobId: `job-${name}` }).text);
       expect(r.status, name).toBe(3);
       expect(r.stderr, name).toMatch(why);
       expect(readdirSync(store), name).toEqual([]);
@@ -86,10 +86,10 @@ describe('the content store', () => {
   it('keeps a file another deploy stored meanwhile as it is', async () => {
     const v = await version('v3', { 'index.html': '<h1>3</h1>' });
     const store = freshStore();
-    const first = runHere(store, receiveIntoStoreScript({ upload: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'a' }).text);
+    const first = runHere(store, receiveIntoStoreScript({ remote: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'a' }).text);
     expect(first.status, first.stderr).toBe(0);
     const before = statSync(path.join(store, storeKey(v.files[0]))).ino;
-    const again = runHere(store, receiveIntoStoreScript({ upload: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'b' }).text);
+    const again = runHere(store, receiveIntoStoreScript({ remote: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'b' }).text);
     expect(again.status, again.stderr).toBe(0);
     expect(statSync(path.join(store, storeKey(v.files[0]))).ino).toBe(before);
   });
@@ -99,7 +99,7 @@ describe('building a release from the store', () => {
   async function stocked(name: string, publicFiles: Record<string, string>) {
     const v = await version(name, publicFiles);
     const store = freshStore();
-    const r = runHere(store, receiveIntoStoreScript({ upload: await upload(v.zip, v.files), count: storeKeys(v.entries).length, maxBytes: 1_000_000, jobId: 'j' }).text);
+    const r = runHere(store, receiveIntoStoreScript({ remote: await upload(v.zip, v.files), count: storeKeys(v.entries).length, maxBytes: 1_000_000, jobId: 'j' }).text);
     expect(r.status, r.stderr).toBe(0);
     return { ...v, store, releases: path.join(path.dirname(store), 'releases') };
   }
