@@ -1,4 +1,5 @@
 // Deploy, redeploy, rollback and their failure modes against a real set-up VM, through Caddy.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,7 +60,10 @@ describe('deploy', () => {
     expect(log).toMatch(/Upload v1 "first" \$\(x\)\.zip/);
     expect(log).toMatch(/healthy: \/api\/health answered 200/);
     expect(progress.length).toBeGreaterThan(0);
-    expect(progress.at(-1)).toMatchObject({ bytes: v.v1.size, total: v.v1.size });
+    const last = progress.at(-1) as Extract<JobEvent, { type: 'progress' }>;
+    expect(last.bytes).toBe(last.total);
+    // A first deploy sends every file (the store is empty).
+    expect(job.steps[1].note).toMatch(/^sent [\d.]+ MiB of [\d.]+ MiB: 4 of 4 files/);
     expect(await servedVersion()).toBe('v1');
     expect((await viaCaddy('/index.html')).body).toBe('<h1>v1</h1>');
 
@@ -88,12 +92,48 @@ describe('deploy', () => {
     expect((await vps.exec('readlink /opt/skiff/apps/web/current')).stdout.trim()).toBe(`releases/${releases[0].id}`);
   }, 180_000);
 
-  it('redeploying a version already on the server uploads nothing', async () => {
+  it('redeploying the version that serves, with its config unchanged, does nothing and says so: no restart', async () => {
+    const starts = JSON.parse((await viaCaddy('/api/fixture')).body).starts;
     const { job, log } = await runJob(core, () => core.ops.deploy(app.id, v.v2.sha256));
     expect(job.status).toBe('succeeded');
-    expect(job.steps[1]).toMatchObject({ status: 'skipped', note: 'already on the server: nothing to upload' });
+    expect(job.steps[1]).toMatchObject({ status: 'skipped', note: expect.stringMatching(/already serves from releases\/\S+ with this config: nothing to do, no restart$/) });
+    expect(job.steps.slice(2).map((st) => st.status)).toEqual(['skipped', 'skipped']);
     expect(log).not.toMatch(/MiB\/s/);
+    expect(JSON.parse((await viaCaddy('/api/fixture')).body).starts).toBe(starts);
   }, 120_000);
+
+  it('a version uploaded once serves every app on the server: a second app sends nothing', async () => {
+    const docs = await core.apps.create({ serverId: server.id, name: 'docs', domain: 'docs.skiff.test', tls: 'off', keepReleases: 3, binary: 'pocketbase', env: [] });
+    const { job } = await runJob(core, () => core.ops.deploy(docs.id, v.v2.sha256));
+    expect(job.error).toBeUndefined();
+    expect(job.steps[1].note).toMatch(/^all \d+ files are in the server's store: nothing to upload/);
+    expect(JSON.parse((await caddy(vps, 'docs.skiff.test', '/api/fixture')).body).version).toBe('v2');
+    // The two apps' releases are the same files: hard links into the store, which no app can enter.
+    const links = (await vps.exec(`stat -c '%h %U %a' /opt/skiff/apps/docs/current/pocketbase; stat -c '%U %a' /opt/skiff/apps/.store
+runuser -u pb-docs -- ls /opt/skiff/apps/.store >/dev/null 2>&1 && echo LISTED || echo denied`)).stdout;
+    expect(links).toMatch(/^[3-9] skiff 755\nskiff 700\ndenied$/);
+    await runJob(core, () => core.ops.deleteApp(docs.id, 'docs', 'none'));
+  }, 180_000);
+
+  it('a version that changed one file in pb_public sends about that file, and serves it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-delta-'));
+    const big = randomBytes(1_500_000).toString('base64');
+    const add = (label: string, index: string) => core.versions.add(buildVersionZip(path.join(dir, `${label}.zip`), { label: 'v2', publicFiles: { 'index.html': index, 'big.js': big }, migrations: { '1_init.js': '// 1', '2_more.js': '// 2' } }));
+    const a = await add('delta-a', '<h1>a</h1>');
+    const b = await add('delta-b', '<h1>b, changed</h1>');
+    expect((await runJob(core, () => core.ops.deploy(app.id, a.sha256))).job.status).toBe('succeeded');
+    const { job, log } = await runJob(core, () => core.ops.deploy(app.id, b.sha256));
+    expect(job.status).toBe('succeeded');
+    const sent = /sent ([\d.]+) MiB of ([\d.]+) MiB: 1 of 6 files/.exec(job.steps[1].note ?? '');
+    expect(sent, job.steps[1].note).not.toBeNull();
+    expect(Number(sent![1])).toBeLessThan(0.1);
+    expect(Number(sent![2])).toBeGreaterThan(1);
+    expect(log).toMatch(/stored 1 new files/);
+    expect((await viaCaddy('/index.html')).body).toBe('<h1>b, changed</h1>');
+    expect((await viaCaddy('/big.js')).body).toBe(big);
+    // Back to v2 for the tests below.
+    expect((await runJob(core, () => core.ops.deploy(app.id, v.v2.sha256))).job.status).toBe('succeeded');
+  }, 300_000);
 });
 
 describe('rollback', () => {

@@ -29,8 +29,12 @@ export interface AppJob {
   reuse: boolean;
   /** The version's entries by content, when the job puts a version on the server (content store). */
   entries?: ReleaseEntry[];
-  /** The store upload of this job: the files sent, and how many files the release has. */
+  /** The store upload of this job: where it landed, and how many files it holds. */
   storeUpload?: { remote: string; count: number };
+  /** The version already serves with this config: the job has nothing to do (no restart). */
+  noop?: boolean;
+  /** The PocketBase superuser to set at go-live, read from the keychain before anything switches. */
+  superuser?: { email: string; password: string };
   /** Config hashes the server must record once the job is done (seed 001's config hashes). */
   configHashes: string;
   /** The switch may have happened: a failure from here on owes a rollback. */

@@ -11,7 +11,7 @@ import { storeKey, writeStoreZip, type ReleaseFile } from '../../versions/storeZ
 import { wrapScript } from '../../ssh/exec';
 import {
   appStateScript, breakLockScript, configScript, goLiveScript, healthWait, migrateAppScript, recordScript, removeAppScript, rollBackScript,
-  stopAppScript, superuserScript, unlockScript, unpackScript,
+  stopAppScript, unlockScript, unpackScript,
 } from './appScripts';
 import { restoreLiveScript, restoreUndoScript, scheduleApplyScript } from './backupScripts';
 import { APP_UNITS_SCRIPT, authorizeKeysScript, FACTS_SCRIPT, installHelperScript, PROBE_SCRIPT, sudoersWriteScript } from './serverScripts';
@@ -40,7 +40,7 @@ const scripts = {
   goLiveWithData: goLiveScript({ app: 'web', deployUser: 'skiff', releaseId: R0, previous: R1, restoreSnapshot: 'none', restoreBefore: R1, port: 8090, healthTimeoutS: 30, guardS: 60, record: { manifest: '{}', configHashes: 'abc', keep: [R1, R0] } }),
   rollBack: rollBackScript({ app: 'web', to: R0, restoreSnapshot: R1, port: 8090, healthTimeoutS: 30 }),
   stop: stopAppScript('web'),
-  superuser: superuserScript({ app: 'web', binary: 'pocketbase', email: 'me@example.com', password: hostile }),
+  goLiveFinish: goLiveScript({ app: 'web', deployUser: 'skiff', releaseId: R1, previous: R0, restoreSnapshot: 'none', port: 8090, healthTimeoutS: 30, guardS: 60, record: { manifest: '{}', configHashes: 'abc', keep: [R1, R0] }, superuser: { binary: 'pocketbase', email: 'me@example.com', password: hostile }, unlockJob: 'job-1' }),
   unlock: unlockScript({ app: 'web', jobId: 'job-1' }),
   breakLock: breakLockScript('web'),
   remove: removeAppScript('web'),
@@ -66,7 +66,7 @@ describe('app and server scripts', () => {
     // The value is assigned to a variable; only printf (a builtin: no process, no argv) reads it, and
     // the pipeline bash would print if the helper were killed names the variable, not the value.
     const schedule = scheduleApplyScript({ app: 'web', binary: 'pocketbase', every: 'daily', keep: 3, drill: true, target: [`password=${hostile}`] }).text;
-    for (const [s, verb] of [[scripts.config.text, 'app-env web'], [scripts.superuser.text, 'superuser-apply web pocketbase'], [schedule, 'schedule-apply web pocketbase daily 3 yes']]) {
+    for (const [s, verb] of [[scripts.config.text, 'app-env web'], [scripts.goLiveFinish.text, 'superuser-apply web pocketbase || skiff_rc=$?'], [schedule, 'schedule-apply web pocketbase daily 3 yes']]) {
       const at = s.indexOf(hostile);
       expect(at, verb).toBeGreaterThan(0);
       expect(s.indexOf(hostile, at + 1), verb).toBe(-1);

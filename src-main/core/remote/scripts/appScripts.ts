@@ -3,7 +3,7 @@
 // prints `key=value` lines that readBack.ts checks before Skiff believes them.
 import { sh, type ShellText } from '../quote';
 import { helperCall } from '../helper/verbs';
-import { withSecretLines, withSecretStdin } from './secretStdin';
+import { withSecretLinesStatus, withSecretStdin } from './secretStdin';
 import { appPaths, PATHS } from '../paths';
 import { assembleScript, pruneStoreScript, receiveIntoStoreScript, storeQueryScript } from './storeScripts';
 import type { ReleaseEntry } from '../../versions/inspectZip';
@@ -81,6 +81,8 @@ export interface UnpackInput {
   reuse: boolean;
   /** Take a data snapshot named after the release (before it goes live). */
   snapshot: boolean;
+  /** Env file, unit and site, in the same trip, when their inputs changed. */
+  config?: AppConfigInput;
 }
 
 /**
@@ -116,6 +118,7 @@ ${unpack}
 test -x ${rel + '/' + o.binary} || { echo "releases/${o.releaseId} has no executable ${o.binary}" >&2; exit 3; }
 for m in ${rel}/pb_migrations/*; do [ -f "$m" ] && echo "migration=$(basename "$m")"; done
 ${waitSnapshot}
+${o.config ? configScript({ ...o.config, meta: p.meta }) : sh`:`}
 `;
 }
 
@@ -154,6 +157,10 @@ export interface GoLiveInput {
   guardS: number;
   /** After a healthy start: the manifest to record, the config hashes, the releases to keep. */
   record: { manifest: string; configHashes: string; keep: string[] };
+  /** Then, in the same trip: the PocketBase superuser (a failure exits 7, the release stays live). */
+  superuser?: { binary: string; email: string; password: string };
+  /** And the job's lock, released last (the deploy's third and last trip). */
+  unlockJob?: string;
 }
 
 /**
@@ -176,6 +183,10 @@ ${helperCall('app-service', ['restart', o.app])}
 ${healthWait(o.app, o.port, o.healthTimeoutS)}
 ${helperCall('golive-confirm', [o.app])}
 ${recordScript({ app: o.app, ...o.record })}
+skiff_rc=0
+${o.superuser ? withSecretLinesStatus([o.superuser.email, o.superuser.password], helperCall('superuser-apply', [o.app, o.superuser.binary])) : sh`:`}
+${o.unlockJob ? unlockScript({ app: o.app, jobId: o.unlockJob }) : sh`:`}
+if [ "$skiff_rc" -ne 0 ]; then echo "the superuser could not be set (exit $skiff_rc)" >&2; exit 7; fi
 `;
 }
 
@@ -246,11 +257,6 @@ ${healthWait(o.app, o.port, o.healthTimeoutS)}
 export function stopAppScript(app: string): ShellText {
   return sh`${helperCall('golive-confirm', [app])} >/dev/null
 ${helperCall('app-service', ['stop', app])}`;
-}
-
-/** The superuser, through the helper (e-mail and password on its stdin, never in an argv). */
-export function superuserScript(o: { app: string; binary: string; email: string; password: string }): ShellText {
-  return withSecretLines([o.email, o.password], helperCall('superuser-apply', [o.app, o.binary]));
 }
 
 /** Releases the lock if this job holds it. */

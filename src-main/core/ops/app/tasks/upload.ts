@@ -11,6 +11,7 @@ import { STORE, storeQueryScript, storeKeys } from '../../../remote/scripts/stor
 import { archMatches, type BinaryArch } from '../../../versions/inspectZip';
 import { STORE_KEY, storeKey, writeStoreZip, type ReleaseFile } from '../../../versions/storeZip';
 import { releaseId } from '../../releases';
+import { appConfig } from './config';
 import { uploadFile } from '../../upload';
 import { connection, type AppJob, type AppTask } from '../appJob';
 import type { StepContext } from '../../../jobs/runner';
@@ -24,6 +25,11 @@ export function uploadVersion(version: Version, label: string): AppTask {
       const state = job.state!;
       if (!archMatches(version.summary.binaryArch as BinaryArch, state.arch)) {
         throw new SkiffError('VERSION_ARCH_MISMATCH', { message: `${version.fileName} is built for ${version.summary.binaryArch}; ${job.server.name} is ${state.arch}.` });
+      }
+      const { hash } = await appConfig(job.deps, job.app);
+      if (job.previous?.sha256 === version.sha256 && state.current === job.previous.id && state.hashes === hash) {
+        job.noop = true;
+        return { skipped: true, note: `${label} already serves from releases/${job.previous.id} with this config: nothing to do, no restart` };
       }
       const existing = state.releases.find((r) => r.sha256 === version.sha256);
       const known = existing ? state.manifest.releases.find((r) => r.id === existing.id) : undefined;
