@@ -63,7 +63,7 @@ describe('deploy', () => {
     const last = progress.at(-1) as Extract<JobEvent, { type: 'progress' }>;
     expect(last.bytes).toBe(last.total);
     // A first deploy sends every file (the store is empty).
-    expect(job.steps[1].note).toMatch(/^sent [\d.]+ MiB of [\d.]+ MiB: 4 of 4 files/);
+    expect(job.steps[1].note).toMatch(/^sent [\d.]+ K?i?B of [\d.]+ K?i?B: 4 of 4 files/);
     expect(await servedVersion()).toBe('v1');
     expect((await viaCaddy('/index.html')).body).toBe('<h1>v1</h1>');
 
@@ -124,10 +124,12 @@ runuser -u pb-docs -- ls /opt/skiff/apps/.store >/dev/null 2>&1 && echo LISTED |
     expect((await runJob(core, () => core.ops.deploy(app.id, a.sha256))).job.status).toBe('succeeded');
     const { job, log } = await runJob(core, () => core.ops.deploy(app.id, b.sha256));
     expect(job.status).toBe('succeeded');
-    const sent = /sent ([\d.]+) MiB of ([\d.]+) MiB: 1 of 6 files/.exec(job.steps[1].note ?? '');
+    const sent = /sent ([\d.]+) (B|KiB|MiB) of ([\d.]+) (B|KiB|MiB): 1 of 6 files/.exec(job.steps[1].note ?? '');
     expect(sent, job.steps[1].note).not.toBeNull();
-    expect(Number(sent![1])).toBeLessThan(0.1);
-    expect(Number(sent![2])).toBeGreaterThan(1);
+    const bytes = (n: string, unit: string) => Number(n) * { B: 1, KiB: 1024, MiB: 1048576 }[unit as 'B'];
+    // About the changed file (plus the zip's headers), out of a version of over a MiB.
+    expect(bytes(sent![1], sent![2])).toBeLessThan(2048);
+    expect(bytes(sent![3], sent![4])).toBeGreaterThan(1048576);
     expect(log).toMatch(/stored 1 new files/);
     expect((await viaCaddy('/index.html')).body).toBe('<h1>b, changed</h1>');
     expect((await viaCaddy('/big.js')).body).toBe(big);

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Version } from '../../../../../src-shared/domain';
 import { SkiffError } from '../../../../../src-shared/errors';
+import { formatBytes } from '../../../../../src-shared/format';
 import { parseKv } from '../../../remote/readBack';
 import { STORE, storeQueryScript, storeKeys } from '../../../remote/scripts/storeScripts';
 import { archMatches, type BinaryArch } from '../../../versions/inspectZip';
@@ -16,11 +17,10 @@ import { uploadFile } from '../../upload';
 import { connection, type AppJob, type AppTask } from '../appJob';
 import type { StepContext } from '../../../jobs/runner';
 
-const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
 
 export function uploadVersion(version: Version, label: string): AppTask {
   return {
-    title: `Upload ${version.fileName} (${mib(version.size)}): only what the server lacks`,
+    title: `Upload ${version.fileName} (${formatBytes(version.size)}): only what the server lacks`,
     run: async (job, ctx) => {
       const state = job.state!;
       if (!archMatches(version.summary.binaryArch as BinaryArch, state.arch)) {
@@ -39,7 +39,7 @@ export function uploadVersion(version: Version, label: string): AppTask {
         sha256: version.sha256, label, deployedAt: new Date().toISOString(),
         migrations: known?.migrations ?? [], snapshot: false,
       };
-      if (job.reuse) return { skipped: true, note: `already on the server: nothing to upload (${mib(version.size)} saved)` };
+      if (job.reuse) return { skipped: true, note: `already on the server: nothing to upload (${formatBytes(version.size)} saved)` };
 
       // A deploy's lock asked the store already; a restore bringing its version along asks now.
       const asked = job.entries !== undefined;
@@ -53,7 +53,7 @@ export function uploadVersion(version: Version, label: string): AppTask {
         throw new SkiffError('DISK_FULL', { message: `${job.server.name} has ${Math.round(state.free / 1048576)} MiB free; this release needs about ${Math.round(need / 1048576)} MiB.` });
       }
       const total = uniqueFiles(entries).length;
-      if (files.length === 0) return { note: `all ${total} files are in the server's store: nothing to upload (${mib(version.size)} saved)` };
+      if (files.length === 0) return { note: `all ${total} files are in the server's store: nothing to upload (${formatBytes(version.size)} saved)` };
 
       const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-upload-'));
       try {
@@ -65,7 +65,7 @@ export function uploadVersion(version: Version, label: string): AppTask {
         job.storeUpload = { remote, count: files.length };
         const saved = Math.max(0, version.size - bytes);
         const rate = (bytes / 1048576 / Math.max(0.001, (Date.now() - t0) / 1000)).toFixed(1);
-        return { note: `sent ${mib(bytes)} of ${mib(version.size)}: ${files.length} of ${total} files, ${mib(saved)} saved; ${rate} MiB/s` };
+        return { note: `sent ${formatBytes(bytes)} of ${formatBytes(version.size)}: ${files.length} of ${total} files, ${formatBytes(saved)} saved; ${rate} MiB/s` };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
