@@ -154,13 +154,20 @@ describe('building a release from the store', () => {
     const orphan = storeKey(v.files.find((x) => x.path === 'pb_public/index.html')!);
     const young = 'c'.repeat(64);
     writeFileSync(path.join(v.store, young), 'new');
+    // What a dropped upload and a killed unpack leave behind.
+    writeFileSync(path.join(v.store, '.upload-job-9.zip'), 'partial');
+    mkdirSync(path.join(v.store, '.in-job-9'));
+    writeFileSync(path.join(v.store, '.in-job-9', 'x'), 'x');
     const old = new Date(Date.now() - 2 * 3600_000);
     for (const n of readdirSync(v.store)) if (n !== young) utimesSync(path.join(v.store, n), old, old);
+    expect(readdirSync(v.store)).toContain('.in-job-9');
     const r = runHere(v.store, pruneStoreScript().text);
     expect(r.status, r.stderr).toBe(0);
     const left = readdirSync(v.store);
     expect(left).not.toContain(orphan);
     expect(left).toContain(young);
+    expect(left).not.toContain('.upload-job-9.zip');
+    expect(left).not.toContain('.in-job-9');
     for (const f of v.files.filter((x) => x.path !== 'pb_public/index.html')) expect(left).toContain(storeKey(f));
   });
 });

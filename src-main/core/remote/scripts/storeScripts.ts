@@ -117,7 +117,13 @@ export function assembleScript(o: { dest: string; entries: readonly ReleaseEntry
   return sh`printf '%s' ${lines} | base64 -d | python3 -c ${ASSEMBLE_PY} ${STORE} ${o.dest}`;
 }
 
-/** Removes store files that no release links to any more (link count 1), once they are old enough. */
+/**
+ * Removes store files that no release links to any more (link count 1), once they are old enough;
+ * that includes uploads and unpack folders a dropped connection or a killed job left behind.
+ */
 export function pruneStoreScript(): ShellText {
-  return sh`if [ -d ${STORE} ]; then find ${STORE} -maxdepth 1 -type f -links 1 -mmin +${STORE_PRUNE_MINUTES} -delete; fi`;
+  return sh`if [ -d ${STORE} ]; then
+  find ${STORE} -maxdepth 1 -type f -links 1 -mmin +${STORE_PRUNE_MINUTES} -delete
+  find ${STORE} -mindepth 1 -maxdepth 1 -type d -name '.in-*' -mmin +${STORE_PRUNE_MINUTES} -exec rm -rf {} +
+fi`;
 }
