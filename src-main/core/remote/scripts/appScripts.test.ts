@@ -11,7 +11,7 @@ import { storeKey, writeStoreZip, type ReleaseFile } from '../../versions/storeZ
 import { wrapScript } from '../../ssh/exec';
 import {
   appStateScript, breakLockScript, configScript, goLiveScript, healthWait, migrateAppScript, recordScript, removeAppScript, rollBackScript,
-  stopAppScript, unlockScript, unpackScript,
+  preflightScript, stopAppScript, unlockScript, unpackScript,
 } from './appScripts';
 import { restoreLiveScript, restoreUndoScript, scheduleApplyScript } from './backupScripts';
 import { APP_UNITS_SCRIPT, authorizeKeysScript, FACTS_SCRIPT, installHelperScript, PROBE_SCRIPT, sudoersWriteScript } from './serverScripts';
@@ -32,6 +32,7 @@ const scripts = {
   stateWithStore: appStateScript({ app: 'web', helperVersion: '0123456789abcdef', holder: { jobId: 'job-1', installation: 'i', who: 'me' }, storeKeys: ['1'.repeat(64) + '-x', '2'.repeat(64)] }),
   stateTakeOver: appStateScript({ app: 'web', helperVersion: '0123456789abcdef', holder: { jobId: 'job-2', installation: 'i', who: 'me' }, takeOver: 'job-1' }),
   unpack: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, upload: { remote: '/opt/skiff/apps/.store/.upload-job-1.zip', count: 2, maxBytes: 1000, jobId: 'job-1' }, reuse: false, snapshot: true }),
+  preflight: preflightScript({ app: 'web', storeKeys: ['1'.repeat(64) + '-x', '2'.repeat(64)] }),
   unpackFromStore: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, reuse: false, snapshot: false }),
   unpackReuse: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, reuse: true, snapshot: false }),
   config: configScript({ ...config, meta: '/opt/skiff/apps/web/.skiff' }),

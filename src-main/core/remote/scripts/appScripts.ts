@@ -5,7 +5,7 @@ import { sh, type ShellText } from '../quote';
 import { helperCall } from '../helper/verbs';
 import { withSecretLinesStatus, withSecretStdin } from './secretStdin';
 import { appPaths, PATHS } from '../paths';
-import { assembleScript, pruneStoreScript, receiveIntoStoreScript, storeQueryScript } from './storeScripts';
+import { assembleScript, pruneStoreScript, receiveIntoStoreScript, storeMissingScript, storeQueryScript } from './storeScripts';
 import type { ReleaseEntry } from '../../versions/inspectZip';
 
 /** The layout version app-init writes; an app folder without it is (re)initialised first. */
@@ -66,6 +66,20 @@ echo "guard=$(systemctl is-active skiff-golive-${o.app}.timer 2>/dev/null || tru
 echo "reverted=$(head -c 200 ${p.meta}/golive-reverted 2>/dev/null || true)"
 ${o.storeKeys ? storeQueryScript(o.storeKeys) : sh`:`}
 `;
+}
+
+/**
+ * A fleet's preflight of one app, read-only (no lock taken, nothing created): CPU, free disk, what
+ * serves, whether another job holds the app's lock, and which of the version's files the server's
+ * content store lacks.
+ */
+export function preflightScript(o: { app: string; storeKeys: readonly string[] }): ShellText {
+  const p = appPaths(o.app);
+  return sh`echo "arch=$(uname -m)"
+echo "free=$(df -P -B1 /opt/skiff 2>/dev/null | awk 'NR==2{print $4}')"
+echo "current=$(readlink ${p.current} 2>/dev/null || true)"
+if [ -d ${p.lock} ]; then echo lock=held; echo "lock_holder=$(head -c 300 ${p.lock + '/holder'} 2>/dev/null | head -n 1 || true)"; else echo lock=free; fi
+${storeMissingScript(o.storeKeys)}`;
 }
 
 export interface UnpackInput {
