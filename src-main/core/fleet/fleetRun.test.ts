@@ -84,3 +84,12 @@ describe('a fleet run', () => {
     await expect(runFleet(targets(2), fake().ports, { batchSize: 0 })).rejects.toThrow(/batchSize/);
   });
 });
+
+describe('what a target\'s deploy came to', () => {
+  const job = (statuses: string[]) => ({ steps: statuses.map((status) => ({ title: 't', status })) }) as unknown as import('../../../src-shared/domain').Job;
+  it('is "ok" when only the lock ran (the version served with its config), "changed" otherwise', async () => {
+    const { deployChanged } = await import('./fleetService');
+    expect(deployChanged(job(['succeeded', 'skipped', 'skipped', 'skipped']))).toBe(false);
+    expect(deployChanged(job(['succeeded', 'skipped', 'succeeded', 'succeeded']))).toBe(true);
+  });
+});
