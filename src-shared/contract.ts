@@ -2,7 +2,7 @@
 // output type, and every event channel. Both hosts (Electron IPC, browser WebSocket) validate
 // inputs against these schemas before a handler sees them.
 import { z } from 'zod';
-import type { App, AppInfo, Backup, BackupSchedule, BackupSettings, ScheduleStatus, ConnectionStatus, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
+import type { App, AppInfo, Backup, BackupSchedule, BackupSettings, ScheduleStatus, ConnectionStatus, FleetRunState, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
 import type { SkiffErrorPayload } from './errors';
 import { deployUserProblem } from './names';
 
@@ -123,6 +123,13 @@ export const updateAppInput = z.object({
   ...Object.fromEntries(Object.entries(appFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()])),
 }) as unknown as z.ZodObject<{ id: typeof id } & { [K in keyof typeof appFields]: z.ZodOptional<(typeof appFields)[K]> }>;
 
+/** How a fleet run proceeds: a canary alone, then batches of N, stopping once failures pass a threshold. */
+const fleetOptions = {
+  batchSize: z.coerce.number().int('Use a whole number').min(1, 'Run at least 1 at a time').max(50, 'At most 50 at a time').default(5),
+  maxFailures: z.coerce.number().int('Use a whole number').min(0, 'At least 0').max(1000, 'At most 1000').default(0),
+  canary: z.boolean().default(true),
+};
+
 export const contract = {
   'host.info': { input: z.object({}), output: out<AppInfo>() },
   'servers.list': { input: z.object({}), output: out<Server[]>() },
@@ -206,6 +213,14 @@ export const contract = {
   'versions.export': { input: z.object({ sha256 }), output: out<{ path: string }>() },
   /** Downloads an official PocketBase release for the server's CPU, verifies its checksum, and adds it. */
   'versions.fetchOfficial': { input: z.object({ version: z.string().regex(/^\d+\.\d+\.\d+$/, 'Version must look like 0.28.4'), serverId: id }), output: out<Version>() },
+  /** The last fleet run (live while it runs), if any since Skiff started. */
+  'fleet.state': { input: z.object({}), output: out<{ run: FleetRunState | null }>() },
+  /** Preflights every app, then deploys the version: a canary, then batches. Returns at once; 'fleet.changed' follows it. */
+  'fleet.deploy': { input: z.object({ appIds: z.array(id).min(1, 'Pick at least one app').max(500, 'At most 500 apps at once'), sha256, ...fleetOptions }), output: out<FleetRunState>() },
+  /** The last run's failed and unreachable targets, again. */
+  'fleet.retryFailed': { input: z.object(fleetOptions), output: out<FleetRunState>() },
+  /** Every app the last fleet deploy changed, back to the release it served before. */
+  'fleet.rollback': { input: z.object(fleetOptions), output: out<FleetRunState>() },
 } as const;
 
 export type Contract = typeof contract;
@@ -219,6 +234,7 @@ export const events = {
   'servers.changed': out<{ serverId: string }>(),
   'job.event': out<JobEvent>(),
   'apps.changed': out<{ appId: string }>(),
+  'fleet.changed': out<FleetRunState>(),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -344,3 +344,58 @@ export interface ScheduleStatus {
   /** A failed last run, or no successful backup for twice the interval. */
   flag?: { kind: 'failed' | 'missing'; message: string };
 }
+
+// ---- Fleet runs: one action over many apps and servers ----
+
+export interface FleetTarget {
+  appId: string;
+  serverId: string;
+  /** For people: "web on prod-1". */
+  label: string;
+}
+
+export type TargetOutcome = 'pending' | 'running' | 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface TargetState {
+  target: FleetTarget;
+  outcome: TargetOutcome;
+  /** The target's own job (its live log), once it started. */
+  jobId?: string;
+  /** Why it failed, was skipped, or did not pass the preflight. */
+  reason?: string;
+  /** The release that served before this run (what "roll back the whole fleet" goes back to). */
+  from?: string;
+}
+
+export interface FleetOptions {
+  /** Targets run at once after the canary (default 5). */
+  batchSize: number;
+  /** The run stops once more targets than this have failed (default 0: the first failure stops it). */
+  maxFailures: number;
+  /** Run one target alone first (default on). */
+  canary: boolean;
+}
+
+export type FleetCounts = Record<'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable', number>;
+
+export interface FleetRecap {
+  /** Set when the preflight stopped the run before any change. */
+  stoppedBeforeChange?: string;
+  /** Set when failures passed the threshold and the rest was not attempted. */
+  stoppedAfterFailures?: boolean;
+  targets: TargetState[];
+  counts: FleetCounts;
+}
+
+export interface FleetRunState {
+  kind: 'deploy' | 'rollback';
+  /** The version a deploy run ships. */
+  versionSha256?: string;
+  title: string;
+  startedAt: string;
+  running: boolean;
+  targets: TargetState[];
+  recap?: FleetRecap;
+  /** A run that could not start or broke off, with the reason. */
+  error?: string;
+}

@@ -4,37 +4,14 @@
 // skipped. The recap counts like Ansible's: ok, changed, failed, skipped, unreachable.
 // Pure orchestration: how a target is checked and deployed is passed in, so it is tested without SSH.
 
-export interface FleetTarget {
-  appId: string;
-  serverId: string;
-  /** For people: "web on prod-1". */
-  label: string;
-}
+import type { FleetOptions, FleetRecap, FleetTarget, TargetState } from '../../../src-shared/domain';
 
-export type TargetOutcome = 'pending' | 'running' | 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
-
-export interface TargetState {
-  target: FleetTarget;
-  outcome: TargetOutcome;
-  /** The target's own job (its live log), once it started. */
-  jobId?: string;
-  /** Why it failed, was skipped, or did not pass the preflight. */
-  reason?: string;
-}
-
-export interface FleetOptions {
-  /** Targets deployed at once after the canary (default 5). */
-  batchSize: number;
-  /** The run stops once more targets than this have failed (default 0: the first failure stops it). */
-  maxFailures: number;
-  /** Deploy one target alone first (default on). */
-  canary: boolean;
-}
+export type { FleetOptions, FleetRecap, FleetTarget, TargetState };
 
 export const DEFAULT_FLEET_OPTIONS: FleetOptions = { batchSize: 5, maxFailures: 0, canary: true };
 
 /** What a preflight found: ready, or the reason this target would fail (full disk, held lock…). */
-export type Preflight = { ready: true } | { ready: false; reason: string; unreachable?: boolean };
+export type Preflight = { ready: true; /** The release serving now. */ current?: string } | { ready: false; reason: string; unreachable?: boolean };
 
 /** What one target's deploy came to. */
 export interface TargetResult { jobId: string; outcome: 'ok' | 'changed' | 'failed' | 'unreachable'; reason?: string }
@@ -45,15 +22,6 @@ export interface FleetPorts {
   deploy(target: FleetTarget, onStarted: (jobId: string) => void): Promise<TargetResult>;
   /** Called on every change of a target's state. */
   onChange?(states: readonly TargetState[]): void;
-}
-
-export interface FleetRecap {
-  /** Set when the preflight stopped the run before any change. */
-  stoppedBeforeChange?: string;
-  /** Set when failures passed the threshold and the rest was not attempted. */
-  stoppedAfterFailures?: boolean;
-  targets: TargetState[];
-  counts: Record<'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable', number>;
 }
 
 /** How many preflights run at once (each is one read-only command per target). */
@@ -73,6 +41,7 @@ export async function runFleet(targets: readonly FleetTarget[], ports: FleetPort
       return { ready: false, reason: (e as Error).message, unreachable: true } as Preflight;
     }
   });
+  checks.forEach((c, i) => { if (c.ready && c.current) states[i].from = c.current; });
   const blocked = checks.flatMap((c, i) => (c.ready ? [] : [{ state: states[i], check: c }]));
   if (blocked.length > 0) {
     for (const { state, check } of blocked) {

@@ -51,7 +51,7 @@ export function judgePreflight(facts: PreflightFacts, o: { server: Server; versi
   const need = diskNeeded(o.entries, facts.missing);
   if (facts.free < need) return { ready: false, reason: `${o.server.name} has ${formatBytes(facts.free)} free; this deploy needs about ${formatBytes(need)}` };
   if (facts.lockHolder) return { ready: false, reason: `another job holds the app's lock (${facts.lockHolder})` };
-  return { ready: true };
+  return { ready: true, current: facts.current };
 }
 
 /** The command a target's preflight runs (the fleet sends it over the pooled connection). */
