@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { App, FleetRunState, Server, TargetState } from '../../../src-shared/domain';
 import type { SkiffError } from '../../../src-shared/errors';
 import { asSkiffError, call } from '../api/client';
+import { DropZone } from '../components/DropZone';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { LogView } from '../components/LogView';
 import { useApps } from '../stores/apps';
@@ -57,6 +58,7 @@ export function FleetPage() {
             {versions.map((v) => <option key={v.sha256} value={v.sha256}>{v.fileName} · {v.sha256.slice(0, 8)}</option>)}
           </select>
         </label>
+        <DropZone binary="pocketbase" onAdded={(v) => { void loadVersions(); setSha256(v.sha256); }} />
         <div className="form-row">
           <label>At once after the first<input inputMode="numeric" value={batchSize} onChange={(e) => setBatchSize(e.target.value)} /></label>
           <label>Failures allowed<input inputMode="numeric" value={maxFailures} onChange={(e) => setMaxFailures(e.target.value)} /></label>

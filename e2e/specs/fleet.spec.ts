@@ -1,0 +1,110 @@
+// A fleet deploy through the UI, on two set-up VMs with three apps: the preflight stops a run
+// before any change when one server's disk is full, naming it; a target that fails its health gate
+// rolls itself back and the recap shows it; "retry the failed ones" deploys only that one; and
+// "roll back the whole fleet" puts every app back on the release it served before.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { buildVersionZip } from '../fixtures/versionZip';
+import { ensurePreparedDisk } from '../vps/prepared';
+import { TestVps } from '../vps/vm';
+import { expect, ownVps, test } from '../support/fixtures';
+import { addTrustedServer, createAppInUi, rootKeyFor, setUpServerInUi } from '../support/ui';
+
+test.describe.configure({ mode: 'serial' });
+
+const vmA = ownVps(async () => TestVps.boot({ disk: await ensurePreparedDisk() }), 600_000);
+const vmB = ownVps(async () => TestVps.boot({ disk: await ensurePreparedDisk() }), 600_000);
+
+/** The version label an app serves through Caddy on its VM. */
+function served(vps: TestVps, domain: string): Promise<string> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port: vps.ports.http, path: '/api/fixture', headers: { Host: domain }, timeout: 10_000 }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => { try { resolve(String(JSON.parse(text).version)); } catch { resolve(`HTTP ${res.statusCode}`); } });
+    });
+    req.on('error', (e) => resolve(e.message));
+    req.end();
+  });
+}
+
+async function addServerWithApps(page: Page, vps: TestVps, server: string, apps: string[]): Promise<void> {
+  await addTrustedServer(page, vps, server, await rootKeyFor(vps));
+  await setUpServerInUi(page, server);
+  for (const name of apps) {
+    await createAppInUi(page, { name, domain: `${name}.fleet.test` });
+    await page.getByRole('button', { name: `← ${server}` }).click();
+  }
+}
+
+const outcome = (page: Page, label: string) => page.getByRole('table', { name: 'Fleet targets' }).getByRole('row', { name: label }).getByTestId('fleet-outcome');
+const recap = (page: Page) => page.getByTestId('fleet-recap');
+
+test('a fleet deploy: preflight before any change, canary and batches, a failed target rolled back, retried alone, and the whole fleet rolled back', async ({ launchSkiff }) => {
+  test.setTimeout(1_500_000);
+  const [a, b] = [vmA(), vmB()];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-fleet-'));
+  const v1 = buildVersionZip(path.join(dir, 'fleet v1.zip'), { label: 'v1' });
+  const v2 = buildVersionZip(path.join(dir, 'fleet v2.zip'), { label: 'v2' });
+  const { page } = await launchSkiff();
+
+  await addServerWithApps(page, a, 'fleet-a', ['alpha', 'beta']);
+  await addServerWithApps(page, b, 'fleet-b', ['gamma']);
+
+  // v1 to all three: a canary, then the rest.
+  await page.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: 'Fleet' }).click();
+  const form = page.getByRole('form', { name: 'Fleet deploy' });
+  await form.getByLabel('Version zip').setInputFiles(v1);
+  await expect(form.getByRole('combobox')).toHaveValue(/^[0-9a-f]{64}$/);
+  for (const label of ['alpha on fleet-a', 'beta on fleet-a', 'gamma on fleet-b']) await form.getByLabel(label).check();
+  await form.getByRole('button', { name: 'Deploy to 3 app(s)' }).click();
+  await expect(recap(page)).toHaveText('ok=0  changed=3  failed=0  skipped=0  unreachable=0', { timeout: 600_000 });
+  expect([await served(a, 'alpha.fleet.test'), await served(a, 'beta.fleet.test'), await served(b, 'gamma.fleet.test')]).toEqual(['v1', 'v1', 'v1']);
+
+  // fleet-b's disk is full: the preflight stops the run before any app changes, naming fleet-b.
+  await b.exec('fallocate -l $(( $(df -P -B1 /opt/skiff | awk \'NR==2{print $4}\') - 16*1048576 )) /var/tmp/fill');
+  await form.getByLabel('Version zip').setInputFiles(v2);
+  await form.getByLabel('Failures allowed').fill('1');
+  await form.getByRole('button', { name: 'Deploy to 3 app(s)' }).click();
+  await expect(page.getByTestId('fleet-stopped')).toContainText(/gamma on fleet-b: fleet-b has .* free; this deploy needs about/, { timeout: 120_000 });
+  await expect(recap(page)).toHaveText('ok=0  changed=0  failed=1  skipped=2  unreachable=0');
+  expect([await served(a, 'alpha.fleet.test'), await served(a, 'beta.fleet.test'), await served(b, 'gamma.fleet.test')]).toEqual(['v1', 'v1', 'v1']);
+  await b.exec('rm -f /var/tmp/fill');
+
+  // v2 fails its health gate on beta only: beta rolls itself back, the others go on; the recap says so.
+  await a.exec('touch /opt/skiff/apps/beta/shared/pb_data/fixture-unhealthy-v2');
+  await form.getByRole('button', { name: 'Deploy to 3 app(s)' }).click();
+  await expect(recap(page)).toHaveText('ok=0  changed=2  failed=1  skipped=0  unreachable=0', { timeout: 600_000 });
+  await expect(outcome(page, 'beta on fleet-a')).toHaveText('failed');
+  await expect(page.getByRole('row', { name: 'beta on fleet-a' })).toContainText('rolled back');
+  expect([await served(a, 'alpha.fleet.test'), await served(a, 'beta.fleet.test'), await served(b, 'gamma.fleet.test')]).toEqual(['v2', 'v1', 'v2']);
+  // Its own log is one click away.
+  await page.getByRole('row', { name: 'beta on fleet-a' }).getByRole('button', { name: 'Show log' }).click();
+  const log = await page.getByRole('table', { name: 'Fleet targets' }).getByTestId('log-view').evaluate((el) => (el as HTMLElement & { skiffText: () => string }).skiffText());
+  expect(log).toMatch(/unhealthy: \/api\/health answered 500/);
+
+  // Fixed, "retry the failed ones" deploys beta alone.
+  await a.exec('rm -f /opt/skiff/apps/beta/shared/pb_data/fixture-unhealthy-v2');
+  await page.getByRole('button', { name: 'Retry the failed ones' }).click();
+  await expect(page.getByRole('table', { name: 'Fleet targets' }).getByRole('row')).toHaveCount(2); // header + beta
+  await expect(recap(page)).toHaveText('ok=0  changed=1  failed=0  skipped=0  unreachable=0', { timeout: 300_000 });
+  expect(await served(a, 'beta.fleet.test')).toBe('v2');
+
+  // Deploying v2 again changes nothing anywhere: every app says ok.
+  await form.getByRole('button', { name: 'Deploy to 3 app(s)' }).click();
+  await expect(recap(page)).toHaveText('ok=3  changed=0  failed=0  skipped=0  unreachable=0', { timeout: 300_000 });
+
+  // That run changed nothing, so there is nothing to roll back; v1 to all, then that run rolled back.
+  await expect(page.getByRole('button', { name: 'Roll back the whole fleet' })).toBeDisabled();
+  await form.getByRole('combobox').selectOption(createHash('sha256').update(readFileSync(v1)).digest('hex'));
+  await form.getByRole('button', { name: 'Deploy to 3 app(s)' }).click();
+  await expect(recap(page)).toHaveText('ok=0  changed=3  failed=0  skipped=0  unreachable=0', { timeout: 600_000 });
+  await page.getByRole('button', { name: 'Roll back the whole fleet' }).click();
+  await expect(page.getByRole('region', { name: /Fleet run: Roll back 3 app\(s\)/ })).toBeVisible();
+  await expect(recap(page)).toHaveText('ok=0  changed=3  failed=0  skipped=0  unreachable=0', { timeout: 600_000 });
+  expect([await served(a, 'alpha.fleet.test'), await served(a, 'beta.fleet.test'), await served(b, 'gamma.fleet.test')]).toEqual(['v2', 'v2', 'v2']);
+});
