@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { App, AppInfo, Backup, BackupSchedule, BackupSettings, ScheduleStatus, ConnectionStatus, FleetRunState, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
 import type { SkiffErrorPayload } from './errors';
+import { expandNames, fillPattern } from './appTemplate';
 import { deployUserProblem } from './names';
 
 /** Phantom marker for an output type (outputs come from trusted main; only inputs are parsed). */
@@ -118,6 +119,24 @@ const appFields = {
     .refine((p) => !/[\n\r\0]/.test(p), 'The superuser password cannot contain line breaks').optional(),
 };
 export const createAppInput = z.object({ serverId: id, ...appFields });
+
+/** Many apps from one template: names like "shop-{1..50}", {name} in the domain and env values. */
+export const createAppsInput = z.object({
+  serverId: id,
+  names: z.string().max(20_000).transform((spec, ctx) => {
+    try { return expandNames(spec); } catch (e) { ctx.addIssue({ code: 'custom', message: (e as Error).message }); return z.NEVER; }
+  }),
+  domainPattern: z.string().trim().max(253).optional(),
+  tls: appFields.tls,
+  keepReleases: appFields.keepReleases,
+  binary: appFields.binary,
+  env: appFields.env,
+}).superRefine((o, ctx) => {
+  if (!o.domainPattern) return;
+  if (o.names.length > 1 && !o.domainPattern.includes('{name}')) ctx.addIssue({ code: 'custom', path: ['domainPattern'], message: 'With more than one app, the domain needs {name} in it, like {name}.example.com' });
+  const bad = o.names.map((n) => fillPattern(o.domainPattern!, n)).find((d) => !domainName.safeParse(d).success);
+  if (bad) ctx.addIssue({ code: 'custom', path: ['domainPattern'], message: `"${bad}" is not a domain like app.example.com` });
+});
 export const updateAppInput = z.object({
   id,
   ...Object.fromEntries(Object.entries(appFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()])),
@@ -172,6 +191,8 @@ export const contract = {
   /** Creates the app record (port picked or checked against the server); nothing is deployed yet. */
   'apps.create': { input: createAppInput, output: out<App>() },
   'apps.update': { input: updateAppInput, output: out<App>() },
+  /** Creates apps from a template; every name is checked before any is made. */
+  'apps.createMany': { input: createAppsInput, output: out<App[]>() },
   'apps.deploy': { input: z.object({ id, sha256 }), output: out<Job>() },
   'apps.rollback': { input: z.object({ id, releaseId: z.string().regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$/, 'not a release id'), restoreData: z.boolean().default(false) }), output: out<Job>() },
   /** Typed confirmation (the app's name); first a final backup brought home ("keep"), verified by a drill ("archive"), or none. */

@@ -51,3 +51,34 @@ describe('dispatch', () => {
     expect(await dispatch(failing, 'servers.get', { id: 'abcdef-123' })).toMatchObject({ ok: false, error: { code: 'INTERNAL', detail: 'boom' } });
   });
 });
+
+describe('apps.createMany and fleet.* at the boundary', () => {
+  const serverId = 'server-1';
+  it.each([
+    [{ serverId, names: 'shop-{1..500}' }, /names: .*at most 200/],
+    [{ serverId, names: 'Shop' }, /names: "Shop" cannot be an app name/],
+    [{ serverId, names: 'a b', domainPattern: 'shop.example.com' }, /domainPattern: With more than one app, the domain needs \{name\}/],
+    [{ serverId, names: 'a', domainPattern: '{name}.exa mple.com' }, /domainPattern: "a.exa mple.com" is not a domain/],
+  ])('refuses a template %o before any app is made', async (input, message) => {
+    const many = vi.fn();
+    const res = await dispatch(fakeHandlers({ 'apps.createMany': many }), 'apps.createMany', input);
+    expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(message) } });
+    expect(many).not.toHaveBeenCalled();
+  });
+
+  it('hands the handler the expanded names', async () => {
+    const many = vi.fn(async (i: unknown) => i);
+    const res = await dispatch(fakeHandlers({ 'apps.createMany': many as never }), 'apps.createMany', { serverId, names: 'docs, shop-{01..03}', domainPattern: '{name}.example.com' });
+    expect(res).toMatchObject({ ok: true, value: { names: ['docs', 'shop-01', 'shop-02', 'shop-03'], domainPattern: '{name}.example.com', tls: 'auto' } });
+  });
+
+  it.each([
+    ['fleet.deploy', { appIds: [], sha256: 'a'.repeat(64) }, /appIds: Pick at least one app/],
+    ['fleet.deploy', { appIds: ['app-000001'], sha256: 'a'.repeat(64), batchSize: 0 }, /batchSize: Run at least 1 at a time/],
+    ['fleet.deploy', { appIds: ['../etc'], sha256: 'a'.repeat(64) }, /appIds.0: not a valid id/],
+    ['fleet.retryFailed', { maxFailures: -1 }, /maxFailures: At least 0/],
+  ] as const)('refuses %s %o', async (method, input, message) => {
+    const res = await dispatch(fakeHandlers(), method, input);
+    expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(message) } });
+  });
+});
