@@ -238,6 +238,16 @@ export const contract = {
   'fleet.state': { input: z.object({}), output: out<{ run: FleetRunState | null }>() },
   /** Preflights every app, then deploys the version: a canary, then batches. Returns at once; 'fleet.changed' follows it. */
   'fleet.deploy': { input: z.object({ appIds: z.array(id).min(1, 'Pick at least one app').max(500, 'At most 500 apps at once'), sha256, ...fleetOptions }), output: out<FleetRunState>() },
+  /** Setup, hardening or an audit on many servers, the same way: checked first, then batches, one recap. */
+  'fleet.servers': {
+    input: z.object({
+      action: z.enum(['setup', 'harden', 'audit']),
+      serverIds: z.array(id).min(1, 'Pick at least one server').max(500, 'At most 500 servers at once'),
+      appUser: z.string().trim().default('skiff').superRefine((u, ctx) => { const why = deployUserProblem(u); if (why) ctx.addIssue({ code: 'custom', message: why }); }),
+      ...fleetOptions,
+    }),
+    output: out<FleetRunState>(),
+  },
   /** The last run's failed and unreachable targets, again. */
   'fleet.retryFailed': { input: z.object(fleetOptions), output: out<FleetRunState>() },
   /** Every app the last fleet deploy changed, back to the release it served before. */

@@ -348,7 +348,9 @@ export interface ScheduleStatus {
 // ---- Fleet runs: one action over many apps and servers ----
 
 export interface FleetTarget {
-  appId: string;
+  /** The app's id for app runs, the server's for server runs (setup, harden, audit). */
+  key: string;
+  appId?: string;
   serverId: string;
   /** For people: "web on prod-1". */
   label: string;
@@ -387,8 +389,10 @@ export interface FleetRecap {
   counts: FleetCounts;
 }
 
+export type FleetServerAction = 'setup' | 'harden' | 'audit';
+
 export interface FleetRunState {
-  kind: 'deploy' | 'rollback';
+  kind: 'deploy' | 'rollback' | FleetServerAction;
   /** The version a deploy run ships. */
   versionSha256?: string;
   title: string;

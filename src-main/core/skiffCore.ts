@@ -77,6 +77,9 @@ export function createCore(opts: CoreOptions): SkiffCore {
   const fleet = new FleetService(opsDeps, {
     deploy: (appId, sha256) => ops.deploy(appId, sha256),
     rollback: (appId, releaseId) => ops.rollback(appId, releaseId, false),
+    setup: (serverId, appUser) => ops.setup(serverId, appUser),
+    harden: (serverId) => ops.harden(serverId),
+    audit: (serverId) => ops.audit(serverId),
   }, (state) => events.emit('fleet.changed', state));
   // Jobs cut off when Skiff last stopped: read their apps back and finish what they owed.
   if (opts.reconcileInterrupted !== false) ops.reconcileInterrupted();

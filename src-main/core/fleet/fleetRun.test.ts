@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { retryTargets, runFleet, type FleetPorts, type FleetTarget, type Preflight, type TargetResult } from './fleetRun';
 
-const targets = (n: number): FleetTarget[] => Array.from({ length: n }, (_, i) => ({ appId: `app${i}`, serverId: `srv${i}`, label: `app${i} on srv${i}` }));
+const targets = (n: number): FleetTarget[] => Array.from({ length: n }, (_, i) => ({ key: `app${i}`, appId: `app${i}`, serverId: `srv${i}`, label: `app${i} on srv${i}` }));
 
 function fake(o: { preflight?: (t: FleetTarget) => Preflight; result?: (t: FleetTarget) => TargetResult['outcome'] } = {}) {
   const log: string[] = [];

@@ -1,7 +1,7 @@
 // Runs fleet actions over Skiff's own parts: preflights through the connection pool (one read-only
 // command per target), each target's work as the ordinary job (its own log, lock and rollback),
 // and keeps the last run so "retry the failed ones" and "roll back the whole fleet" know what it did.
-import type { FleetOptions, FleetRecap, FleetRunState, FleetTarget, Job } from '../../../src-shared/domain';
+import type { FleetOptions, FleetRecap, FleetRunState, FleetServerAction, FleetTarget, Job } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import type { OpsDeps } from '../ops/deps';
 import { runScript } from '../ssh/exec';
@@ -19,7 +19,12 @@ export function deployChanged(job: Job): boolean {
 export interface FleetJobs {
   deploy(appId: string, sha256: string): Job;
   rollback(appId: string, releaseId: string): Job;
+  setup(serverId: string, appUser: string): Job;
+  harden(serverId: string): Job;
+  audit(serverId: string): Job;
 }
+
+const SERVER_ACTION_TITLE: Record<FleetServerAction, string> = { setup: 'Set up', harden: 'Harden', audit: 'Audit' };
 
 export class FleetService {
   private last?: FleetRunState;
@@ -39,7 +44,7 @@ export class FleetService {
     return [...new Set(appIds)].map((appId) => {
       const app = this.deps.apps.get(appId);
       const server = this.deps.servers.get(app.serverId);
-      return { appId, serverId: server.id, label: `${app.name} on ${server.name}` };
+      return { key: appId, appId, serverId: server.id, label: `${app.name} on ${server.name}` };
     });
   }
 
@@ -59,7 +64,7 @@ export class FleetService {
     entries.catch(() => undefined); // awaited by each preflight
     return this.run({ kind: 'deploy', versionSha256: sha256, title: `Deploy ${version.fileName} to ${targets.length} app(s)` }, targets, {
       preflight: async (t) => {
-        const app = this.deps.apps.get(t.appId);
+        const app = this.deps.apps.get(t.appId!);
         const server = this.deps.servers.get(t.serverId);
         if (!server.setup) return { ready: false, reason: `${server.name} is not set up yet` };
         const list = await entries;
@@ -68,7 +73,7 @@ export class FleetService {
         if (res.code !== 0) return { ready: false, reason: `the preflight on ${server.name} failed: ${res.stderr.trim().slice(-200)}` };
         return judgePreflight(readPreflight(res.stdout), { server, version, entries: list });
       },
-      deploy: (t, onStarted) => this.follow(this.jobs.deploy(t.appId, sha256), onStarted, deployChanged),
+      deploy: (t, onStarted) => this.follow(this.jobs.deploy(t.appId!, sha256), onStarted, deployChanged),
     }, options);
   }
 
@@ -77,8 +82,9 @@ export class FleetService {
     const last = this.finished();
     const again = retryTargets(last.recap!);
     if (again.length === 0) throw new SkiffError('NOT_FOUND', { message: 'Nothing failed in the last fleet run.' });
-    if (last.kind === 'rollback') return this.startRollback(again.map((t) => ({ target: t, to: this.rollbackTo.get(t.appId) })), options);
-    return this.startDeploy(again.map((t) => t.appId), last.versionSha256!, options);
+    if (last.kind === 'rollback') return this.startRollback(again.map((t) => ({ target: t, to: this.rollbackTo.get(t.key) })), options);
+    if (last.kind === 'deploy') return this.startDeploy(again.map((t) => t.appId!), last.versionSha256!, options);
+    return this.startServers(last.kind, again.map((t) => t.serverId), options, this.appUser);
   }
 
   /** Puts every target the last deploy changed back on the release it served before. */
@@ -95,18 +101,41 @@ export class FleetService {
 
   private startRollback(targets: { target: FleetTarget; to?: string }[], options: Partial<FleetOptions>): FleetRunState {
     this.refuseWhileRunning();
-    this.rollbackTo = new Map(targets.map((t) => [t.target.appId, t.to]));
+    this.rollbackTo = new Map(targets.map((t) => [t.target.key, t.to]));
     const run = this.run({ kind: 'rollback', title: `Roll back ${targets.length} app(s)` }, targets.map((t) => t.target), {
       preflight: async (t): Promise<Preflight> => {
-        if (!this.rollbackTo.get(t.appId)) return { ready: false, reason: 'no release to go back to' };
+        if (!this.rollbackTo.get(t.key)) return { ready: false, reason: 'no release to go back to' };
         const ssh = await this.deps.pool.get(t.serverId);
-        const facts = readPreflight((await runScript(ssh, preflightCommand(this.deps.apps.get(t.appId), []))).stdout);
+        const facts = readPreflight((await runScript(ssh, preflightCommand(this.deps.apps.get(t.appId!), []))).stdout);
         if (facts.lockHolder) return { ready: false, reason: `another job holds the app's lock (${facts.lockHolder})` };
         return { ready: true, current: facts.current };
       },
-      deploy: (t, onStarted) => this.follow(this.jobs.rollback(t.appId, this.rollbackTo.get(t.appId)!), onStarted, () => true),
+      deploy: (t, onStarted) => this.follow(this.jobs.rollback(t.appId!, this.rollbackTo.get(t.key)!), onStarted, () => true),
     }, options);
     run.catch(() => undefined); // the state carries the error
+    return this.current()!;
+  }
+
+  /** The deploy user the last fleet setup asked for (kept for its retry). */
+  private appUser = 'skiff';
+
+  /** Setup, hardening or an audit on many servers, with one recap (an audit changes nothing: ok). */
+  startServers(action: FleetServerAction, serverIds: readonly string[], options: Partial<FleetOptions> = {}, appUser = 'skiff'): FleetRunState {
+    this.refuseWhileRunning();
+    if (serverIds.length === 0) throw new SkiffError('INVALID_INPUT', { message: 'Pick at least one server.' });
+    const targets = [...new Set(serverIds)].map((id) => { const s = this.deps.servers.get(id); return { key: id, serverId: id, label: s.name }; });
+    if (action !== 'setup') {
+      const bare = targets.filter((t) => !this.deps.servers.get(t.serverId).setup);
+      if (bare.length) throw new SkiffError('SETUP_REQUIRED', { message: `Set up ${bare.map((t) => t.label).join(', ')} first.` });
+    }
+    this.appUser = appUser;
+    const start = (id: string): Job => (action === 'setup' ? this.jobs.setup(id, appUser) : action === 'harden' ? this.jobs.harden(id) : this.jobs.audit(id));
+    const run = this.run({ kind: action, title: `${SERVER_ACTION_TITLE[action]} ${targets.length} server(s)` }, targets, {
+      // The preflight is the login itself: a server that cannot be reached stops the run before any change.
+      preflight: async (t) => { await this.deps.pool.get(t.serverId); return { ready: true }; },
+      deploy: (t, onStarted) => this.follow(start(t.serverId), onStarted, (job) => action !== 'audit' && !job.changedNothing),
+    }, options);
+    run.catch(() => undefined);
     return this.current()!;
   }
 

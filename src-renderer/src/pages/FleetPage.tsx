@@ -1,8 +1,10 @@
 // One deploy over many apps and servers: pick the apps (by hand or by server), a version and how to
 // proceed (canary, batch size, failures allowed); then a live grid, one row per app with its own
 // log, and a recap like Ansible's, with "retry the failed ones" and "roll back the whole fleet".
+// Setup, hardening and audits run over many servers the same way; an audit ends with which server
+// fails what.
 import { useEffect, useMemo, useState } from 'react';
-import type { App, FleetRunState, Server, TargetState } from '../../../src-shared/domain';
+import type { App, FleetRunState, FleetServerAction, Server, TargetState } from '../../../src-shared/domain';
 import type { SkiffError } from '../../../src-shared/errors';
 import { asSkiffError, call } from '../api/client';
 import { DropZone } from '../components/DropZone';
@@ -66,8 +68,67 @@ export function FleetPage() {
         </div>
         <button type="submit" className="button-primary" disabled={running || picked.size === 0 || !sha256}>Deploy to {picked.size} app(s)</button>
       </form>
+      <ServersForm busy={running} options={options} onStart={(fn) => void act(fn)} />
       {run && <FleetRun run={run} onRetry={() => void act(() => call('fleet.retryFailed', options))} onRollback={() => void act(() => call('fleet.rollback', options))} />}
     </section>
+  );
+}
+
+/** Setup, hardening or an audit over the servers picked. */
+function ServersForm({ busy, options, onStart }: { busy: boolean; options: { batchSize: number; maxFailures: number; canary: boolean }; onStart: (fn: () => Promise<FleetRunState>) => void }) {
+  const { servers } = useServers();
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [confirmHarden, setConfirmHarden] = useState(false);
+  const serverIds = [...picked];
+  const start = (action: FleetServerAction) => onStart(() => call('fleet.servers', { action, serverIds, ...options }));
+  return (
+    <form className="form fleet-form" aria-label="Fleet servers" onSubmit={(e) => e.preventDefault()}>
+      <fieldset>
+        <legend>Servers</legend>
+        <ul className="fleet-apps">
+          {servers.map((s) => (
+            <li key={s.id}><label className="checkbox"><input type="checkbox" checked={picked.has(s.id)} aria-label={`Server ${s.name}`} onChange={(e) => setPicked((p) => { const n = new Set(p); if (e.target.checked) n.add(s.id); else n.delete(s.id); return n; })} /> {s.name}{s.setup ? '' : ' (not set up)'}</label></li>
+          ))}
+        </ul>
+      </fieldset>
+      <div className="actions">
+        <button type="button" disabled={busy || picked.size === 0} onClick={() => start('setup')}>Set up {picked.size} server(s)</button>
+        <button type="button" disabled={busy || picked.size === 0} onClick={() => setConfirmHarden(true)}>Harden {picked.size} server(s)</button>
+        <button type="button" disabled={busy || picked.size === 0} onClick={() => start('audit')}>Audit {picked.size} server(s)</button>
+      </div>
+      {confirmHarden && (
+        <div className="notice" role="alertdialog" aria-label="Harden servers?">
+          <p>Harden {picked.size} server(s): SSH by key only as the deploy user, a firewall with only SSH, HTTP and HTTPS open, and fail2ban. Each one is checked with a fresh login before its old access is closed, and put back by itself if that login fails.</p>
+          <div className="actions">
+            <button type="button" className="button-primary" onClick={() => { setConfirmHarden(false); start('harden'); }}>Harden them</button>
+            <button type="button" onClick={() => setConfirmHarden(false)}>Cancel</button>
+          </div>
+        </div>
+      )}
+    </form>
+  );
+}
+
+/** After a fleet audit: which server fails what. */
+function AuditSummary({ serverIds }: { serverIds: string[] }) {
+  const { servers } = useServers();
+  const rows = serverIds.map((id) => servers.find((s) => s.id === id)).filter((s): s is Server => !!s?.lastAudit);
+  if (rows.length === 0) return null;
+  return (
+    <table className="table" aria-label="Audit summary">
+      <thead><tr><th>Server</th><th>Fail</th><th>Warn</th><th>Pass</th><th>Failing</th></tr></thead>
+      <tbody>
+        {rows.map((s) => (
+          <tr key={s.id} aria-label={s.name}>
+            <td>{s.name}</td>
+            <td className={s.lastAudit!.summary.fail ? 'audit-fail' : ''}>{s.lastAudit!.summary.fail}</td>
+            <td className={s.lastAudit!.summary.warn ? 'audit-warn' : ''}>{s.lastAudit!.summary.warn}</td>
+            <td>{s.lastAudit!.summary.pass}</td>
+            <td className="muted">{s.lastAudit!.items.filter((i) => i.status === 'fail').map((i) => i.title).join('; ') || 'nothing'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -98,10 +159,11 @@ function FleetRun({ run, onRetry, onRollback }: { run: FleetRunState; onRetry: (
         <thead><tr><th>App</th><th>Outcome</th><th>Why</th><th /></tr></thead>
         <tbody>
           {run.targets.map((t) => (
-            <FleetRow key={t.target.appId} t={t} open={open === t.target.appId} onToggle={() => setOpen(open === t.target.appId ? null : t.target.appId)} />
+            <FleetRow key={t.target.key} t={t} open={open === t.target.key} onToggle={() => setOpen(open === t.target.key ? null : t.target.key)} />
           ))}
         </tbody>
       </table>
+      {recap && run.kind === 'audit' && <AuditSummary serverIds={run.targets.map((t) => t.target.serverId)} />}
       {recap && (
         <>
           <p className="fleet-recap" data-testid="fleet-recap">
