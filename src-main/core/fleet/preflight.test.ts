@@ -19,7 +19,7 @@ describe('a fleet preflight', () => {
   it('is ready when the CPU matches, the disk has room and the lock is free', () => {
     const facts = readPreflight(out({}));
     expect(facts.current).toBe('20261127-100000-aaaaaaaa');
-    expect(judgePreflight(facts, { server, version, entries })).toEqual({ ready: true });
+    expect(judgePreflight(facts, { server, version, entries })).toEqual({ ready: true, current: '20261127-100000-aaaaaaaa' });
   });
 
   it('counts the disk for the files the store lacks, once per content', () => {
