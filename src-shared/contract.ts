@@ -23,6 +23,10 @@ export const hostName = z
   .regex(/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]+|[A-Za-z0-9]([A-Za-z0-9-]{0,62})?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62})?)*\.?)$/, 'Host must be a host name or an IP address')
   .transform((h) => h.replace(/^\[(.*)\]$/, '$1'));
 
+/** Labels for picking fleet targets: lowercase, deduplicated. */
+export const tagList = z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, 'Tags are letters, digits, . _ and - (at most 32)'))
+  .max(20, 'At most 20 tags').transform((t) => [...new Set(t)]);
+
 export const sshPort = z.coerce.number().int('Port must be a whole number').min(1, 'Port must be 1 to 65535').max(65535, 'Port must be 1 to 65535');
 
 /** POSIX-ish login name, as useradd accepts. */
@@ -52,6 +56,7 @@ export const addServerInput = z.object({
   port: sshPort.default(22),
   user: loginUser,
   auth: authInput,
+  tags: tagList.optional(),
 });
 export type AddServerInput = z.input<typeof addServerInput>;
 
@@ -62,6 +67,7 @@ export const updateServerInput = z.object({
   port: sshPort.optional(),
   user: loginUser.optional(),
   auth: authInput.optional(),
+  tags: tagList.optional(),
 });
 export type UpdateServerInput = z.input<typeof updateServerInput>;
 
@@ -111,6 +117,7 @@ const appFields = {
   port: z.coerce.number().int().min(1024, 'Port must be 1024 to 65535').max(65535, 'Port must be 1024 to 65535').optional(),
   keepReleases: z.coerce.number().int().min(1).max(50).default(5),
   binary: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'Binary must be a file name').default('pocketbase'),
+  tags: tagList.default([]),
   env: z.array(z.object({ key: envKey, value: envValue.optional(), secret: z.boolean().default(false) })).max(200).default([]),
   // Passed to PocketBase's CLI after "--", and still refused when they start with "-" (read as a flag by older tools).
   superuserEmail: z.union([z.literal(''), z.email('Superuser email must be an email address').refine((e) => !e.startsWith('-'), 'The superuser email cannot start with "-"')]).optional(),
@@ -131,6 +138,7 @@ export const createAppsInput = z.object({
   keepReleases: appFields.keepReleases,
   binary: appFields.binary,
   env: appFields.env,
+  tags: appFields.tags,
 }).superRefine((o, ctx) => {
   if (!o.domainPattern) return;
   if (o.names.length > 1 && !o.domainPattern.includes('{name}')) ctx.addIssue({ code: 'custom', path: ['domainPattern'], message: 'With more than one app, the domain needs {name} in it, like {name}.example.com' });

@@ -46,6 +46,8 @@ export interface Server {
   setup?: ServerSetupState;
   hardening?: ServerHardeningState;
   lastAudit?: AuditReport;
+  /** The user's own labels ("prod", "eu"): fleet runs pick servers and their apps by them. */
+  tags?: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -213,6 +215,8 @@ export interface App {
   binary: string;
   env: AppEnvVar[];
   superuserEmail?: string;
+  /** The user's own labels: fleet runs pick apps by them. */
+  tags?: string[];
   createdAt: string;
   updatedAt: string;
   /** As last read from the server's manifest. */

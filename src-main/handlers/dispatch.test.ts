@@ -82,3 +82,13 @@ describe('apps.createMany and fleet.* at the boundary', () => {
     expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(message) } });
   });
 });
+
+describe('tags at the boundary', () => {
+  it('lowercases and deduplicates tags, and refuses one that is not a plain label', async () => {
+    const update = vi.fn(async (i: unknown) => i);
+    const res = await dispatch(fakeHandlers({ 'servers.update': update as never }), 'servers.update', { id: 'server-1', tags: ['Prod', 'prod', 'eu-1'] });
+    expect(res).toMatchObject({ ok: true, value: { tags: ['prod', 'eu-1'] } });
+    const bad = await dispatch(fakeHandlers(), 'apps.update', { id: 'app-000001', tags: ['$(reboot)'] });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/tags.0: Tags are letters/) } });
+  });
+});

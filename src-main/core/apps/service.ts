@@ -24,6 +24,7 @@ export interface AppInput {
   env: { key: string; value?: string; secret: boolean }[];
   superuserEmail?: string;
   superuserPassword?: string;
+  tags?: string[];
 }
 
 export const appSecret = {
@@ -108,6 +109,7 @@ export class AppService {
     const app: App = {
       id, serverId: input.serverId, name: input.name, domain: input.domain || undefined, tls: input.tls, port,
       keepReleases: input.keepReleases, binary: input.binary, env, superuserEmail: input.superuserEmail || undefined,
+      tags: input.tags?.length ? input.tags : undefined,
       createdAt: now, updatedAt: now, releases: [],
     };
     this.store.save(app);
@@ -134,6 +136,7 @@ export class AppService {
       binary: input.binary ?? app.binary,
       env,
       superuserEmail: input.superuserEmail !== undefined ? input.superuserEmail || undefined : app.superuserEmail,
+      tags: input.tags ? (input.tags.length ? input.tags : undefined) : app.tags,
       updatedAt: new Date().toISOString(),
     };
     this.store.save(next);

@@ -9,6 +9,7 @@ import type { SkiffError } from '../../../src-shared/errors';
 import { asSkiffError, call } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Modal } from '../components/Modal';
+import { parseTags } from '../lib/tags';
 
 /** KEY=VALUE per line; a line starting with # is a comment. */
 function parseEnv(text: string): { key: string; value: string; secret: boolean }[] {
@@ -23,6 +24,7 @@ export function AppTemplateDialog({ serverId, onCreated, onCancel }: { serverId:
   const [domainPattern, setDomainPattern] = useState('');
   const [tls, setTls] = useState<TlsMode>('auto');
   const [env, setEnv] = useState('');
+  const [tags, setTags] = useState('');
   const [error, setError] = useState<SkiffError | null>(null);
   const [busy, setBusy] = useState(false);
   let preview: string[] = [];
@@ -34,7 +36,7 @@ export function AppTemplateDialog({ serverId, onCreated, onCancel }: { serverId:
     setBusy(true);
     setError(null);
     try {
-      onCreated(await call('apps.createMany', { serverId, names, domainPattern: domainPattern || undefined, tls, env: parseEnv(env) }));
+      onCreated(await call('apps.createMany', { serverId, names, domainPattern: domainPattern || undefined, tls, env: parseEnv(env), tags: parseTags(tags) }));
     } catch (err) {
       setError(asSkiffError(err));
     } finally {
@@ -65,6 +67,7 @@ export function AppTemplateDialog({ serverId, onCreated, onCancel }: { serverId:
           </label>
         </div>
         <label>Environment, shared (KEY=value per line; {'{name}'} becomes each app&apos;s name)<textarea rows={3} value={env} onChange={(e) => setEnv(e.target.value)} placeholder="PB_TENANT={name}" /></label>
+        <label>Tags (optional, for fleet runs)<input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="tenants" /></label>
         <ErrorNotice error={error} />
         <div className="dialog-actions">
           <button type="button" onClick={onCancel}>Cancel</button>

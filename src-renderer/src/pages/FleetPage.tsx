@@ -35,6 +35,15 @@ export function FleetPage() {
   }, [load, loadVersions, upsert]);
 
   const byServer = useMemo(() => servers.map((s) => ({ server: s, apps: Object.values(apps).filter((a) => a.serverId === s.id).sort((a, b) => a.name.localeCompare(b.name)) })).filter((g) => g.apps.length > 0), [servers, apps]);
+  // A tag picks the apps that carry it and every app on a server that carries it.
+  const tagged = useMemo(() => {
+    const m = new Map<string, string[]>();
+    for (const app of Object.values(apps)) {
+      const server = servers.find((x) => x.id === app.serverId);
+      for (const t of new Set([...(app.tags ?? []), ...(server?.tags ?? [])])) m.set(t, [...(m.get(t) ?? []), app.id]);
+    }
+    return m;
+  }, [apps, servers]);
   const toggle = (ids: string[], on: boolean) => setPicked((p) => { const n = new Set(p); ids.forEach((id) => (on ? n.add(id) : n.delete(id))); return n; });
   const options = { batchSize: Number(batchSize), maxFailures: Number(maxFailures), canary };
   const act = async (fn: () => Promise<FleetRunState>) => {
@@ -52,6 +61,14 @@ export function FleetPage() {
         <fieldset>
           <legend>Apps</legend>
           {byServer.length === 0 && <p className="muted">No apps yet.</p>}
+          {tagged.size > 0 && (
+            <div className="actions" aria-label="Pick by tag">
+              {[...tagged].sort(([x], [y]) => x.localeCompare(y)).map(([tag, ids]) => (
+                <button type="button" key={tag} className="tag" onClick={() => toggle(ids, true)}>#{tag} ({ids.length})</button>
+              ))}
+              <button type="button" className="link" onClick={() => setPicked(new Set())}>Clear</button>
+            </div>
+          )}
           {byServer.map(({ server, apps: list }) => <ServerGroup key={server.id} server={server} apps={list} picked={picked} toggle={toggle} />)}
         </fieldset>
         <label>Version
