@@ -97,11 +97,19 @@ function ServersForm({ busy, options, onStart }: { busy: boolean; options: { bat
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [confirmHarden, setConfirmHarden] = useState(false);
   const serverIds = [...picked];
+  const serverTags = [...new Set(servers.flatMap((x) => x.tags ?? []))].sort();
   const start = (action: FleetServerAction) => onStart(() => call('fleet.servers', { action, serverIds, ...options }));
   return (
     <form className="form fleet-form" aria-label="Fleet servers" onSubmit={(e) => e.preventDefault()}>
       <fieldset>
         <legend>Servers</legend>
+        {serverTags.length > 0 && (
+          <div className="actions" aria-label="Pick servers by tag">
+            {serverTags.map((tag) => (
+              <button type="button" key={tag} className="tag" onClick={() => setPicked((p) => new Set([...p, ...servers.filter((x) => x.tags?.includes(tag)).map((x) => x.id)]))}>#{tag}</button>
+            ))}
+          </div>
+        )}
         <ul className="fleet-apps">
           {servers.map((s) => (
             <li key={s.id}><label className="checkbox"><input type="checkbox" checked={picked.has(s.id)} aria-label={`Server ${s.name}`} onChange={(e) => setPicked((p) => { const n = new Set(p); if (e.target.checked) n.add(s.id); else n.delete(s.id); return n; })} /> {s.name}{s.setup ? '' : ' (not set up)'}</label></li>
