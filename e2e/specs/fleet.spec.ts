@@ -90,7 +90,8 @@ test('a fleet deploy: preflight before any change, canary and batches, a failed 
   // Fixed, "retry the failed ones" deploys beta alone.
   await a.exec('rm -f /opt/skiff/apps/beta/shared/pb_data/fixture-unhealthy-v2');
   await page.getByRole('button', { name: 'Retry the failed ones' }).click();
-  await expect(page.getByRole('table', { name: 'Fleet targets' }).getByRole('row')).toHaveCount(2); // header + beta
+  await expect(page.getByRole('table', { name: 'Fleet targets' }).locator('tr[data-outcome]')).toHaveCount(1);
+  await expect(page.getByRole('table', { name: 'Fleet targets' }).locator('tr[data-outcome]')).toHaveAttribute('aria-label', 'beta on fleet-a');
   await expect(recap(page)).toHaveText('ok=0  changed=1  failed=0  skipped=0  unreachable=0', { timeout: 300_000 });
   expect(await served(a, 'beta.fleet.test')).toBe('v2');
 });
