@@ -62,7 +62,7 @@ test('a fleet deploy: preflight before any change, canary and batches, a failed 
   await expect(form.getByRole('combobox')).toHaveValue(/^[0-9a-f]{64}$/);
   for (const label of ['alpha on fleet-a', 'beta on fleet-a', 'gamma on fleet-b']) await form.getByLabel(label).check();
   await form.getByRole('button', { name: 'Deploy to 3 app(s)' }).click();
-  await expect(recap(page)).toHaveText('ok=0  changed=3  failed=0  skipped=0  unreachable=0', { timeout: 600_000 });
+  await expect(recap(page)).toHaveText('ok=0 changed=3 failed=0 skipped=0 unreachable=0', { timeout: 600_000 });
   expect([await served(a, 'alpha.fleet.test'), await served(a, 'beta.fleet.test'), await served(b, 'gamma.fleet.test')]).toEqual(['v1', 'v1', 'v1']);
 
   // fleet-b's disk is full: the preflight stops the run before any app changes, naming fleet-b.
@@ -71,14 +71,14 @@ test('a fleet deploy: preflight before any change, canary and batches, a failed 
   await form.getByLabel('Failures allowed').fill('1');
   await form.getByRole('button', { name: 'Deploy to 3 app(s)' }).click();
   await expect(page.getByTestId('fleet-stopped')).toContainText(/gamma on fleet-b: fleet-b has .* free; this deploy needs about/, { timeout: 120_000 });
-  await expect(recap(page)).toHaveText('ok=0  changed=0  failed=1  skipped=2  unreachable=0');
+  await expect(recap(page)).toHaveText('ok=0 changed=0 failed=1 skipped=2 unreachable=0');
   expect([await served(a, 'alpha.fleet.test'), await served(a, 'beta.fleet.test'), await served(b, 'gamma.fleet.test')]).toEqual(['v1', 'v1', 'v1']);
   await b.exec('rm -f /var/tmp/fill');
 
   // v2 fails its health gate on beta only: beta rolls itself back, the others go on; the recap says so.
   await a.exec('touch /opt/skiff/apps/beta/shared/pb_data/fixture-unhealthy-v2');
   await form.getByRole('button', { name: 'Deploy to 3 app(s)' }).click();
-  await expect(recap(page)).toHaveText('ok=0  changed=2  failed=1  skipped=0  unreachable=0', { timeout: 600_000 });
+  await expect(recap(page)).toHaveText('ok=0 changed=2 failed=1 skipped=0 unreachable=0', { timeout: 600_000 });
   await expect(outcome(page, 'beta on fleet-a')).toHaveText('failed');
   await expect(page.getByRole('row', { name: 'beta on fleet-a' })).toContainText('rolled back');
   expect([await served(a, 'alpha.fleet.test'), await served(a, 'beta.fleet.test'), await served(b, 'gamma.fleet.test')]).toEqual(['v2', 'v1', 'v2']);
@@ -92,6 +92,6 @@ test('a fleet deploy: preflight before any change, canary and batches, a failed 
   await page.getByRole('button', { name: 'Retry the failed ones' }).click();
   await expect(page.getByRole('table', { name: 'Fleet targets' }).locator('tr[data-outcome]')).toHaveCount(1);
   await expect(page.getByRole('table', { name: 'Fleet targets' }).locator('tr[data-outcome]')).toHaveAttribute('aria-label', 'beta on fleet-a');
-  await expect(recap(page)).toHaveText('ok=0  changed=1  failed=0  skipped=0  unreachable=0', { timeout: 300_000 });
+  await expect(recap(page)).toHaveText('ok=0 changed=1 failed=0 skipped=0 unreachable=0', { timeout: 300_000 });
   expect(await served(a, 'beta.fleet.test')).toBe('v2');
 });

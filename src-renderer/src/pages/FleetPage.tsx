@@ -192,7 +192,7 @@ function FleetRun({ run, onRetry, onRollback }: { run: FleetRunState; onRetry: (
       {recap && (
         <>
           <p className="fleet-recap" data-testid="fleet-recap">
-            {(['ok', 'changed', 'failed', 'skipped', 'unreachable'] as const).map((k) => `${k}=${recap.counts[k]}`).join('  ')}
+            {(['ok', 'changed', 'failed', 'skipped', 'unreachable'] as const).map((k) => `${k}=${recap.counts[k]}`).join(' ')}
           </p>
           <div className="actions">
             <button type="button" disabled={recap.counts.failed + recap.counts.unreachable === 0} onClick={onRetry}>Retry the failed ones</button>
