@@ -15,7 +15,7 @@ export interface BaseImage {
   rootKey: string;
 }
 
-const PACKAGES = [
+export const BASE_PACKAGES = [
   'systemd', 'systemd-sysv', 'openssh-server', 'sudo', 'python3', 'iproute2', 'ca-certificates',
   'linux-image-cloud-amd64', 'udev', 'ifupdown', 'isc-dhcp-client',
   // The harness's console: lets tests reach a VM that SSH no longer lets in.
@@ -38,7 +38,42 @@ export function cacheRoot(): string {
 }
 
 function recipeHash(): string {
-  return createHash('sha256').update(JSON.stringify({ PACKAGES, v: 4 })).digest('hex').slice(0, 12);
+  return createHash('sha256').update(JSON.stringify({ PACKAGES: BASE_PACKAGES, v: 4 })).digest('hex').slice(0, 12);
+}
+
+/**
+ * Builds a bootable Debian 12 disk in `work` with mmdebstrap (packages installed natively, on the
+ * host's CPU, not under emulation): `<qcow2>`, and the `vmlinuz` and `initrd.img` it must boot with
+ * (a kernel whose modules are on the disk). Root logs in with `rootKeyPub`.
+ */
+export async function buildDebianDisk(o: { work: string; packages: readonly string[]; rootKeyPub: string; qcow2: string }): Promise<void> {
+  const { work } = o;
+  const hooks = [
+    'mkdir -p "$1/root/.ssh" && chmod 700 "$1/root/.ssh"',
+    `cp ${o.rootKeyPub} "$1/root/.ssh/authorized_keys"`,
+    'echo vps > "$1/etc/hostname"',
+    'printf "127.0.0.1 localhost\\n127.0.1.1 vps\\n" > "$1/etc/hosts"',
+    'printf "auto lo\\niface lo inet loopback\\nauto eth0\\niface eth0 inet dhcp\\n" > "$1/etc/network/interfaces"',
+    // A real VPS resolves names; slirp offers a DNS forwarder at 10.0.2.3.
+    'printf "nameserver 10.0.2.3\\n" > "$1/etc/resolv.conf"',
+  ];
+  await run('mmdebstrap', [
+    '--variant=apt', `--include=${o.packages.join(',')}`,
+    ...hooks.map((h) => `--customize-hook=${h}`),
+    'bookworm', join(work, 'rootfs.tar'), mirror(),
+  ]);
+  const root = join(work, 'root');
+  mkdirSync(root);
+  await run('tar', ['-C', root, '-xf', join(work, 'rootfs.tar')]);
+  const boot = readdirSync(join(root, 'boot'));
+  copyFileSync(join(root, 'boot', boot.find((f) => f.startsWith('vmlinuz-'))!), join(work, 'vmlinuz'));
+  copyFileSync(join(root, 'boot', boot.find((f) => f.startsWith('initrd.img-'))!), join(work, 'initrd.img'));
+  await run('qemu-img', ['create', '-q', '-f', 'raw', join(work, 'disk.img'), '4G']);
+  await run('mkfs.ext4', ['-q', '-d', root, join(work, 'disk.img')]);
+  await run('qemu-img', ['convert', '-O', 'qcow2', join(work, 'disk.img'), join(work, o.qcow2)]);
+  rmSync(root, { recursive: true, force: true });
+  rmSync(join(work, 'disk.img'));
+  rmSync(join(work, 'rootfs.tar'));
 }
 
 export async function ensureBaseImage(log: (s: string) => void = () => {}): Promise<BaseImage> {
@@ -57,32 +92,7 @@ export async function ensureBaseImage(log: (s: string) => void = () => {}): Prom
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'skiff-test-vps', '-f', join(work, 'id_test')]);
-  const hooks = [
-    'mkdir -p "$1/root/.ssh" && chmod 700 "$1/root/.ssh"',
-    `cp ${join(work, 'id_test.pub')} "$1/root/.ssh/authorized_keys"`,
-    'echo vps > "$1/etc/hostname"',
-    'printf "127.0.0.1 localhost\\n127.0.1.1 vps\\n" > "$1/etc/hosts"',
-    'printf "auto lo\\niface lo inet loopback\\nauto eth0\\niface eth0 inet dhcp\\n" > "$1/etc/network/interfaces"',
-    // A real VPS resolves names; slirp offers a DNS forwarder at 10.0.2.3.
-    'printf "nameserver 10.0.2.3\\n" > "$1/etc/resolv.conf"',
-  ];
-  await run('mmdebstrap', [
-    '--variant=apt', `--include=${PACKAGES.join(',')}`,
-    ...hooks.map((h) => `--customize-hook=${h}`),
-    'bookworm', join(work, 'rootfs.tar'), mirror(),
-  ]);
-  const root = join(work, 'root');
-  mkdirSync(root);
-  await run('tar', ['-C', root, '-xf', join(work, 'rootfs.tar')]);
-  const boot = readdirSync(join(root, 'boot'));
-  copyFileSync(join(root, 'boot', boot.find((f) => f.startsWith('vmlinuz-'))!), join(work, 'vmlinuz'));
-  copyFileSync(join(root, 'boot', boot.find((f) => f.startsWith('initrd.img-'))!), join(work, 'initrd.img'));
-  await run('qemu-img', ['create', '-q', '-f', 'raw', join(work, 'disk.img'), '4G']);
-  await run('mkfs.ext4', ['-q', '-d', root, join(work, 'disk.img')]);
-  await run('qemu-img', ['convert', '-O', 'qcow2', join(work, 'disk.img'), join(work, 'base.qcow2')]);
-  rmSync(root, { recursive: true, force: true });
-  rmSync(join(work, 'disk.img'));
-  rmSync(join(work, 'rootfs.tar'));
+  await buildDebianDisk({ work, packages: BASE_PACKAGES, rootKeyPub: join(work, 'id_test.pub'), qcow2: 'base.qcow2' });
   await run('touch', [join(work, 'READY')]);
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);

@@ -1,9 +1,9 @@
 // A disposable Debian 12 VPS for tests: a qcow2 overlay on the cached base image, booted with
 // qemu (TCG: KVM is not usable on our machines), SSH forwarded to 127.0.0.1 only.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheRoot, ensureBaseImage, type BaseImage } from './image.js';
 import { GuestAgent } from './guestAgent.js';
 import { isRunQemu, ownerStamp, reapOrphans } from './orphans.js';
@@ -50,10 +50,13 @@ export class TestVps {
       `hostfwd=tcp:127.0.0.1:${ports.ssh}-:22`, `hostfwd=tcp:127.0.0.1:${ports.http}-:80`, `hostfwd=tcp:127.0.0.1:${ports.https}-:443`,
       `hostfwd=tcp:127.0.0.1:${ports.ssh2222}-:2222`, `hostfwd=tcp:127.0.0.1:${ports.probe8081}-:8081`,
     ];
+    // A disk built with its own kernel (the prepared disk) boots that one: its modules are on it.
+    const beside = opts.disk ? { kernel: join(dirname(opts.disk), 'vmlinuz'), initrd: join(dirname(opts.disk), 'initrd.img') } : undefined;
+    const boot = beside && existsSync(beside.kernel) && existsSync(beside.initrd) ? beside : image;
     const started = Date.now();
     await run('qemu-system-x86_64', [
       '-accel', 'tcg,thread=multi', '-cpu', 'max', '-m', String(opts.memoryMb ?? 1024), '-smp', '2',
-      '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda rw console=ttyS0 net.ifnames=0',
+      '-kernel', boot.kernel, '-initrd', boot.initrd, '-append', 'root=/dev/vda rw console=ttyS0 net.ifnames=0',
       '-drive', `file=${disk},if=virtio`,
       '-netdev', `user,id=n0,${fwd.join(',')}`, '-device', 'virtio-net-pci,netdev=n0',
       '-chardev', `socket,path=${join(dir, 'qga.sock')},server=on,wait=off,id=qga0`,
