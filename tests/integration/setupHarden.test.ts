@@ -1,8 +1,8 @@
 // Setup, hardening and the audit against a VM of this file's own: the user's path from a fresh VPS
 // to a server reachable only with their key, as a non-root user, behind a firewall, with fail2ban
-// watching, and the lockout guards that make that path safe. It boots the prepared disk (setup's
-// packages installed, nothing configured): the apt work on a bare server is proven once, through
-// the UI, by e2e/specs/security.spec.ts.
+// watching, and the lockout guards that make that path safe, on a server whose sshd listens on 2222.
+// It boots the prepared disk (setup's packages installed, nothing configured): the apt work on a
+// bare server, and the port-22 path, are proven through the UI by e2e/specs/security.spec.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshAudit, type SshAuditFigures } from '../../e2e/vps/securityScanners';
 import { connectSsh } from '../../src-main/core/ssh/connect';
@@ -40,6 +40,12 @@ const statusOf = (s: Server, id: string) => s.lastAudit?.items.find((i) => i.id 
 beforeAll(async () => {
   await vm.boot();
   const vps = vm.get();
+  // sshd listens on 2222 only, as many VPS owners set it: hardening must keep open the port Skiff
+  // really connects on (a leading open-source tool opens 22 whatever sshd listens on). The port-22
+  // path is the e2e security spec's. From here on the harness reaches SSH on 2222 too.
+  await vps.exec("echo 'Port 2222' > /etc/ssh/sshd_config.d/10-port.conf && systemctl restart ssh");
+  await vps.waitForSsh(30_000, vps.ports.ssh2222);
+  vps.ports.ssh = vps.ports.ssh2222;
   key = makeKeyFile();
   await authorize(vps, key.publicKey);
   // A user with a password, to prove password logins stop; a web server on a port ufw must close.
@@ -78,6 +84,7 @@ describe('setup', () => {
     expect(job.status).toBe('succeeded');
     expect(job.steps.every((s) => s.durationMs !== undefined)).toBe(true);
     expect(log).toMatch(/▶ \[3\/11\] Create the deploy user "skiff"/);
+    expect(log).toMatch(/sshd port 2222/);
     expect(log).toMatch(/✓ done/);
     server = core.servers.get(server.id);
     expect(server.user).toBe('skiff');
@@ -165,10 +172,11 @@ describe('hardening refuses to lock you out', () => {
 describe('hardening', () => {
   it('leaves only key logins as the app user, behind a firewall, with fail2ban watching', async () => {
     const preview = await core.ops.hardenPreview(server.id);
-    expect(preview.sshPort).toBe(22);
+    expect(preview.sshPort).toBe(2222);
     expect(preview.files.find((f) => f.path.endsWith('00-skiff-hardening.conf'))?.diff).toMatch(/^\+PermitRootLogin no$/m);
     expect(preview.files.find((f) => f.path.endsWith('skiff-sshd.local'))?.diff).toMatch(/^\+backend = systemd$/m);
-    expect(preview.firewall.rulesToAdd).toContain('22/tcp ALLOW IN (SSH)');
+    expect(preview.firewall.rulesToAdd).toContain('2222/tcp ALLOW IN (SSH)');
+    expect(preview.firewall.rulesToAdd.join(' ')).not.toMatch(/\b22\/tcp/);
 
     const { job, log } = await runJob(core, () => core.ops.harden(server.id));
     expect(job.error).toBeUndefined();
@@ -187,9 +195,12 @@ describe('hardening', () => {
     expect(eff).toMatch(/^passwordauthentication no$/m);
     expect(eff).toMatch(/^kbdinteractiveauthentication no$/m);
     expect(eff).toMatch(/^maxauthtries 3$/m);
-    expect((await vps.exec('ufw status verbose')).stdout).toMatch(/Status: active[\s\S]*Default: deny \(incoming\)[\s\S]*22\/tcp\s+ALLOW IN/);
+    const ufw = (await vps.exec('ufw status verbose')).stdout;
+    expect(ufw).toMatch(/Status: active[\s\S]*Default: deny \(incoming\)[\s\S]*\n2222\/tcp\s+ALLOW IN/);
+    expect(ufw).not.toMatch(/^22\/tcp/m);
     expect((await vps.exec('systemctl is-active fail2ban')).stdout.trim()).toBe('active');
-    expect(core.servers.get(server.id).hardening?.sshPort).toBe(22);
+    expect((await vps.exec('cat /etc/fail2ban/jail.d/skiff-sshd.local')).stdout).toMatch(/^port = 2222$/m);
+    expect(core.servers.get(server.id).hardening?.sshPort).toBe(2222);
   }, 300_000);
 
   it('improves what ssh-audit reports', async () => {
@@ -248,6 +259,7 @@ describe('hardening', () => {
     for (const id of ['ssh.root-login', 'ssh.password-auth', 'ssh.kbd-interactive', 'ssh.max-auth-tries', 'fw.active', 'fw.default-deny', 'fw.ssh-allowed', 'f2b.running', 'updates.unattended', 'access.sudoers', 'system.hidepid']) {
       expect(`${id}: ${statusOf(server, id)}`).toBe(`${id}: pass`);
     }
+    expect(server.lastAudit?.items.find((i) => i.id === 'fw.ssh-allowed')?.detail).toBe('2222/tcp allowed');
     expect(server.lastAudit!.summary.fail).toBe(0);
   });
 
