@@ -1,6 +1,7 @@
-// `npm run vps -- build [--prepared]` builds the cached base image (and the prepared disk); `npm run vps -- shell [--prepared]` boots a
-// VM (with setup's packages already installed, with --prepared) and prints how to reach it, for
-// poking at by hand, and its descriptor (TestVps.attach) on a line `VPS=<json>`. Ctrl-C stops it.
+// `npm run vps -- build [--prepared]` builds the cached base image (and the prepared disk);
+// `npm run vps -- shell [--prepared]` boots a VM (with setup's packages already installed, with
+// --prepared) and prints how to reach it, for poking at by hand, and its descriptor
+// (TestVps.attach) on a line `VPS=<json>`. Ctrl-C stops it.
 import { ensureBaseImage } from './image.js';
 import { ensurePreparedDisk } from './prepared.js';
 import { TestVps } from './vm.js';

@@ -16,7 +16,8 @@ export async function ensurePreparedDisk(log: (s: string) => void = () => {}): P
   const file = join(dir, `packages-${key}`, 'disk.qcow2');
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
-  // Test processes (scripts/test.mjs) may ask at the same moment: one builds, the others wait.
+  // Two test processes may ask at the same moment (a suite run by hand beside npm test): one
+  // builds, the others wait.
   const lock = `${dirname(file)}.lock`;
   while (!takeLock(lock)) {
     await new Promise((r) => setTimeout(r, 2_000));

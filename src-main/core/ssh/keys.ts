@@ -1,6 +1,7 @@
 // Private keys: inspect and decrypt what the user gives us (once per session: decrypting a
 // passphrase-protected key costs ~270 ms), and generate ed25519 keys in OpenSSH format.
 // ssh2 is CommonJS; Node's ESM loader cannot see its named exports, so take the default.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import ssh2, { type ParsedKey } from 'ssh2';
 import { SkiffError } from '../../../src-shared/errors';
 
@@ -46,7 +47,38 @@ export function isEncryptedKey(text: string): boolean {
 
 export interface GeneratedKeyPair { privateKey: string; publicKey: string }
 
+/**
+ * A fresh ed25519 pair in OpenSSH's own format. Encoded here rather than by ssh2's generator, which
+ * drops a leading zero byte of the public key (about one key in 200 came out malformed and could
+ * never log in).
+ */
 export function generateEd25519(comment: string): GeneratedKeyPair {
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
-  return { privateKey: pair.private, publicKey: pair.public.trim() };
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const jwk = privateKey.export({ format: 'jwk' });
+  return encodeEd25519(Buffer.from(jwk.d!, 'base64url'), Buffer.from(jwk.x!, 'base64url'), comment);
+}
+
+/** OpenSSH "openssh-key-v1" encoding of an unencrypted ed25519 key (PROTOCOL.key in OpenSSH). */
+export function encodeEd25519(seed: Buffer, pub: Buffer, comment: string): GeneratedKeyPair {
+  if (seed.length !== 32 || pub.length !== 32) throw new Error('ed25519 keys are 32 bytes');
+  const str = (b: Buffer | string) => {
+    const body = typeof b === 'string' ? Buffer.from(b) : b;
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(body.length);
+    return Buffer.concat([len, body]);
+  };
+  const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+  const pubBlob = Buffer.concat([str('ssh-ed25519'), str(pub)]);
+  const check = randomBytes(4).readUInt32BE();
+  let secret = Buffer.concat([u32(check), u32(check), pubBlob, str(Buffer.concat([seed, pub])), str(comment)]);
+  const pad = (8 - (secret.length % 8)) % 8;
+  secret = Buffer.concat([secret, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
+  const body = Buffer.concat([
+    Buffer.from('openssh-key-v1\0'), str('none'), str('none'), str(''), u32(1), str(pubBlob), str(secret),
+  ]).toString('base64');
+  const lines = body.match(/.{1,70}/g)!.join('\n');
+  return {
+    privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    publicKey: `ssh-ed25519 ${pubBlob.toString('base64')}${comment ? ` ${comment}` : ''}`,
+  };
 }
