@@ -46,9 +46,17 @@ function recipeHash(): string {
  * host's CPU, not under emulation): `<qcow2>`, and the `vmlinuz` and `initrd.img` it must boot with
  * (a kernel whose modules are on the disk). Root logs in with `rootKeyPub`.
  */
-export async function buildDebianDisk(o: { work: string; packages: readonly string[]; rootKeyPub: string; qcow2: string }): Promise<void> {
+export async function buildDebianDisk(o: {
+  work: string;
+  packages: readonly string[];
+  /** Installed afterwards by apt-get inside the new system, with Debian's defaults (Recommends too), as Skiff's setup does on a server. */
+  thenInstall?: readonly string[];
+  rootKeyPub: string;
+  qcow2: string;
+}): Promise<void> {
   const { work } = o;
   const hooks = [
+    ...(o.thenInstall?.length ? [`chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o APT::Install-Recommends=true ${o.thenInstall.join(' ')}`] : []),
     'mkdir -p "$1/root/.ssh" && chmod 700 "$1/root/.ssh"',
     `cp ${o.rootKeyPub} "$1/root/.ssh/authorized_keys"`,
     'echo vps > "$1/etc/hostname"',

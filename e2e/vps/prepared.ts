@@ -11,7 +11,7 @@ import { buildOnce } from './lock.js';
 
 export async function ensurePreparedDisk(log: (s: string) => void = () => {}): Promise<string> {
   const base = await ensureBaseImage(log);
-  const key = createHash('sha256').update(JSON.stringify({ base: base.dir, BASE_PACKAGES, SETUP_PACKAGES, v: 2 })).digest('hex').slice(0, 12);
+  const key = createHash('sha256').update(JSON.stringify({ base: base.dir, BASE_PACKAGES, SETUP_PACKAGES, v: 3 })).digest('hex').slice(0, 12);
   const dir = join(cacheRoot(), 'prepared');
   // The disk, with the kernel and initrd it boots with beside it (vm.ts looks there).
   const file = join(dir, `packages-${key}`, 'disk.qcow2');
@@ -27,7 +27,9 @@ async function buildPreparedDisk(rootKey: string, file: string, log: (s: string)
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   try {
-    await buildDebianDisk({ work, packages: [...BASE_PACKAGES, ...SETUP_PACKAGES], rootKeyPub: `${rootKey}.pub`, qcow2: basename(file) });
+    // The base as the base image has it, then setup's packages as setup's own apt-get installs them
+    // (with their Recommends: a server set up by Skiff has dbus, for one).
+    await buildDebianDisk({ work, packages: BASE_PACKAGES, thenInstall: SETUP_PACKAGES, rootKeyPub: `${rootKey}.pub`, qcow2: basename(file) });
     rmSync(final, { recursive: true, force: true });
     renameSync(work, final);
   } finally {
