@@ -97,6 +97,10 @@ test('drop a zip, go live, ship again, roll back in one click, and survive a bro
   await page.getByLabel('Version zip').setInputFiles(broken);
   await expect(page.getByRole('region', { name: /Job: Deploy shop broken\.zip/ }).getByTestId('job-status')).toHaveText('rolled-back', { timeout: 180_000 });
   await expect(await lastJobStatus(page)).toHaveText('rolled-back');
+  // It crashes on start: the gate says so once systemd has restarted it twice, not after 30 s.
+  const brokenLog = await page.getByRole('region', { name: /Job: Deploy shop broken\.zip/ }).getByTestId('log-view')
+    .evaluate((el) => (el as HTMLElement & { skiffText: () => string }).skiffText());
+  expect(brokenLog).toMatch(/unhealthy: the app exited \d+ times since it was started/);
   expect(await servedVersion()).toBe('v1');
 
   // A bad zip is refused before any upload, with its message.

@@ -24,7 +24,7 @@ function readBack(interrupted: Job): AppTask {
         state = await finishOwedRollback(job, ctx, state);
       }
       job.state = state;
-      job.previous = releaseServing(state);
+      job.previous = releaseServing(state, job.deps.versions);
       if (state.reverted) ctx.log(`the server's go-live guard had switched back to ${state.reverted.to} at ${new Date(state.reverted.at * 1000).toISOString()}`);
       ctx.log(`${job.app.name} serves ${job.previous?.id ?? 'nothing'}${state.manifest.current && state.manifest.current !== state.current ? ` (the record said ${state.manifest.current})` : ''}`);
     },

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildVersionZip } from '../../../../e2e/fixtures/versionZip';
 import { wrapScript } from '../../ssh/exec';
 import {
-  appStateScript, breakLockScript, configScript, goLiveScript, migrateAppScript, recordScript, removeAppScript, rollBackScript,
+  appStateScript, breakLockScript, configScript, goLiveScript, healthWait, migrateAppScript, recordScript, removeAppScript, rollBackScript,
   stopAppScript, superuserScript, unlockScript, unpackScript,
 } from './appScripts';
 import { restoreLiveScript, restoreUndoScript, scheduleApplyScript } from './backupScripts';
@@ -87,6 +87,42 @@ describe('pruning', () => {
     expect(readdirSync(`${root}/backups`).sort()).toEqual(['r1.tar.zst', 'r3.tar.zst']);
     expect(out).toMatch(/pruned release r2/);
     expect(out).toMatch(/pruned release r 4/);
+  });
+});
+
+describe('the health wait, run by bash against a stand-in systemctl and curl', () => {
+  /** Each curl call answers the next code in `codes`; each systemctl call counts NRestarts as `restarts` lists. */
+  function wait(codes: string[], restarts: number[], timeoutS: number) {
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'skiff-health-'));
+    const state = (n: string) => path.join(bin, n);
+    writeFileSync(state('codes'), codes.join('\n') + '\n');
+    writeFileSync(state('restarts'), restarts.join('\n') + '\n');
+    // Take the first line of a list, keeping the last one once the list runs out.
+    const pop = (f: string) => `l=$(head -n1 ${f}); [ "$(wc -l < ${f})" -gt 1 ] && sed -i 1d ${f}; printf %s "$l"`;
+    writeFileSync(state('curl'), `#!/bin/bash\n${pop(state('codes'))}\n`, { mode: 0o755 });
+    writeFileSync(state('systemctl'), `#!/bin/bash\n[ "$*" = "show -p NRestarts --value skiff-web.service" ] || exit 9\n${pop(state('restarts'))}; echo\n`, { mode: 0o755 });
+    const started = Date.now();
+    const r = spawnSync('bash', ['-s'], { input: wrapScript(healthWait('web', 8090, timeoutS).text), encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    return { ...r, seconds: (Date.now() - started) / 1000 };
+  }
+
+  it('passes on the first 200', () => {
+    const r = wait(['000', '503', '200'], [3], 30);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/healthy: \/api\/health answered 200 after \d+ ms/);
+  });
+
+  it('gives up at once when systemd has restarted the app twice since the wait began, not after the timeout', () => {
+    const r = wait(['000'], [3, 3, 4, 5], 60);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toMatch(/unhealthy: the app exited 2 times since it was started/);
+    expect(r.seconds).toBeLessThan(30);
+  });
+
+  it('gives up after the timeout when the app stays up but never answers 200', () => {
+    const r = wait(['500'], [0], 1);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toMatch(/unhealthy: \/api\/health answered 500 for 1 s/);
   });
 });
 

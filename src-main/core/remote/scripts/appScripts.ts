@@ -182,18 +182,26 @@ rm -f .skiff/golive-reverted
 ln -sfn ${'releases/' + o.releaseId} .current.tmp && mv -T .current.tmp current
 echo "current -> releases/${o.releaseId}"
 ${helperCall('app-service', ['restart', o.app])}
-${healthWait(o.port, o.healthTimeoutS)}
+${healthWait(o.app, o.port, o.healthTimeoutS)}
 ${helperCall('golive-confirm', [o.app])}
 ${recordScript({ app: o.app, ...o.record })}
 `;
 }
 
-/** Polls /api/health on the loopback port until it answers 200, or exits 4 after the timeout. */
-export function healthWait(port: number, timeoutS: number): ShellText {
+/**
+ * Polls /api/health on the loopback port until it answers 200, or exits 4: after the timeout, or as
+ * soon as systemd has had to restart the app twice since this wait began (it crashes on start, so
+ * waiting out the timeout would only keep the site down longer).
+ */
+export function healthWait(app: string, port: number, timeoutS: number): ShellText {
+  const unit = `skiff-${app}.service`;
   return sh`start=$(date +%s%N)
+restarts() { systemctl show -p NRestarts --value ${unit} 2>/dev/null || echo 0; }
+r0=$(restarts)
 while :; do
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 ${`http://127.0.0.1:${port}/api/health`} || true)
   if [ "$code" = 200 ]; then echo "healthy: /api/health answered 200 after $(( ($(date +%s%N) - start) / 1000000 )) ms"; break; fi
+  if [ $(( $(restarts) - r0 )) -ge 2 ]; then echo "unhealthy: the app exited $(( $(restarts) - r0 )) times since it was started; it does not stay up" >&2; exit 4; fi
   if [ $(( ($(date +%s%N) - start) / 1000000000 )) -ge ${timeoutS} ]; then echo "unhealthy: /api/health answered \${code:-nothing} for ${timeoutS} s" >&2; exit 4; fi
   sleep 0.25
 done`;
@@ -238,7 +246,7 @@ ${restore}
 ln -sfn ${'releases/' + o.to} .current.tmp && mv -T .current.tmp current
 echo "current -> releases/${o.to}"
 ${helperCall('app-service', ['restart', o.app])}
-${healthWait(o.port, o.healthTimeoutS)}
+${healthWait(o.app, o.port, o.healthTimeoutS)}
 `;
 }
 
@@ -281,7 +289,7 @@ export function migrateAppScript(o: AppConfigInput & { configHashes: string; hea
 printf '%s\\n' ${APP_LAYOUT_VERSION} > ${p.meta}/layout
 ${configScript({ ...o, meta: p.meta })}
 ${helperCall('app-service', ['restart', o.app])}
-${healthWait(o.port, o.healthTimeoutS)}
+${healthWait(o.app, o.port, o.healthTimeoutS)}
 printf '%s' ${o.configHashes} > ${p.meta + '/config-hashes'}`;
 }
 

@@ -14,7 +14,7 @@ export function restoreLiveScript(o: { app: string; releaseId: string; port: num
 ln -sfn ${'releases/' + o.releaseId} .current.tmp && mv -T .current.tmp current
 echo "current -> releases/${o.releaseId}"
 ${helperCall('app-service', ['restart', o.app])}
-${healthWait(o.port, o.healthTimeoutS)}
+${healthWait(o.app, o.port, o.healthTimeoutS)}
 ${helperCall('backup-restore-done', [o.app])}
 ${record}`;
 }
@@ -30,7 +30,7 @@ echo "current -> releases/${o.to}"`
 ${helperCall('backup-restore-undo', [o.app])}
 ${back}
 ${helperCall('app-service', ['restart', o.app])}
-${healthWait(o.port, o.healthTimeoutS)}`;
+${healthWait(o.app, o.port, o.healthTimeoutS)}`;
 }
 
 /** The server's backup schedule with its target settings on stdin (secrets never in an argv). */

@@ -62,7 +62,7 @@ export function checkRestore(version?: Version): AppTask<RestoreJob> {
         throw new SkiffError('BACKUP_NEWER_POCKETBASE', { message: `Backup ${b.id} was made by PocketBase ${manifest.pocketbase}; ${job.app.name}'s release ${release} runs ${pocketbase}, which may not read its data.`, fix: `Deploy PocketBase ${manifest.pocketbase} or newer to ${job.app.name} (or add the backup's version to the library), then restore. Nothing was stopped or changed.` });
       }
       if (!hasRelease && b.release !== 'none' && release !== job.target?.id) ctx.warn(`the release the backup was made with (${b.release}) is not on this server and its version is not in the library: the data runs with ${release} (PocketBase ${pocketbase}, not older than the backup's ${manifest.pocketbase})`);
-      job.previous = releaseServing(state);
+      job.previous = releaseServing(state, job.deps.versions);
       job.target = job.target?.id === release ? job.target : state.manifest.releases.find((r) => r.id === release) ?? { ...job.previous!, id: release, label: release };
       return { note: `every part matches; it will run with ${release} (PocketBase ${pocketbase})` };
     },
