@@ -37,8 +37,26 @@ export function cacheRoot(): string {
   return process.env.SKIFF_VPS_CACHE ?? join(os.homedir(), '.cache', 'skiff-test-vps');
 }
 
-function recipeHash(): string {
-  return createHash('sha256').update(JSON.stringify({ PACKAGES: BASE_PACKAGES, v: 4 })).digest('hex').slice(0, 12);
+/**
+ * The harness's root key, one per cache, made before any disk: the base image and the prepared
+ * disk both authorize it, so they can be built at the same time.
+ */
+export async function ensureRootKey(): Promise<string> {
+  const dir = join(cacheRoot(), 'root-key');
+  const key = join(dir, 'id_test');
+  if (existsSync(`${key}.pub`)) return key;
+  mkdirSync(cacheRoot(), { recursive: true });
+  const work = `${dir}.tmp-${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work);
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'skiff-test-vps', '-f', join(work, 'id_test')]);
+  // Two processes may make one at once: the first rename wins, the other's key is dropped.
+  try { renameSync(work, dir); } catch { rmSync(work, { recursive: true, force: true }); }
+  return key;
+}
+
+function recipeHash(rootKey: string): string {
+  return createHash('sha256').update(JSON.stringify({ PACKAGES: BASE_PACKAGES, key: readFileSync(`${rootKey}.pub`, 'utf8'), v: 5 })).digest('hex').slice(0, 12);
 }
 
 /**
@@ -85,13 +103,14 @@ export async function buildDebianDisk(o: {
 }
 
 export async function ensureBaseImage(log: (s: string) => void = () => {}): Promise<BaseImage> {
-  const dir = join(cacheRoot(), `base-${recipeHash()}`);
+  const rootKey = await ensureRootKey();
+  const dir = join(cacheRoot(), `base-${recipeHash(rootKey)}`);
   const image: BaseImage = {
     dir,
     qcow2: join(dir, 'base.qcow2'),
     kernel: join(dir, 'vmlinuz'),
     initrd: join(dir, 'initrd.img'),
-    rootKey: join(dir, 'id_test'),
+    rootKey,
   };
   if (existsSync(join(dir, 'READY'))) return image;
 
@@ -99,8 +118,7 @@ export async function ensureBaseImage(log: (s: string) => void = () => {}): Prom
   const work = `${dir}.tmp-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'skiff-test-vps', '-f', join(work, 'id_test')]);
-  await buildDebianDisk({ work, packages: BASE_PACKAGES, rootKeyPub: join(work, 'id_test.pub'), qcow2: 'base.qcow2' });
+  await buildDebianDisk({ work, packages: BASE_PACKAGES, rootKeyPub: `${rootKey}.pub`, qcow2: 'base.qcow2' });
   await run('touch', [join(work, 'READY')]);
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);

@@ -3,20 +3,21 @@
 // apt work done (skipped steps) instead of spending minutes per suite under emulation. It is built
 // like the base image, by mmdebstrap on the host's CPU (apt inside the VM took 5 to 10 minutes).
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SETUP_PACKAGES } from '../../src-main/core/ops/setup.js';
-import { BASE_PACKAGES, buildDebianDisk, cacheRoot, ensureBaseImage } from './image.js';
+import { BASE_PACKAGES, buildDebianDisk, cacheRoot, ensureRootKey } from './image.js';
 import { buildOnce } from './lock.js';
 
 export async function ensurePreparedDisk(log: (s: string) => void = () => {}): Promise<string> {
-  const base = await ensureBaseImage(log);
-  const key = createHash('sha256').update(JSON.stringify({ base: base.dir, BASE_PACKAGES, SETUP_PACKAGES, v: 3 })).digest('hex').slice(0, 12);
+  // Not built from the base image (it is built beside it): the same packages and root key, then setup's.
+  const rootKey = await ensureRootKey();
+  const key = createHash('sha256').update(JSON.stringify({ key: readFileSync(`${rootKey}.pub`, 'utf8'), BASE_PACKAGES, SETUP_PACKAGES, v: 4 })).digest('hex').slice(0, 12);
   const dir = join(cacheRoot(), 'prepared');
   // The disk, with the kernel and initrd it boots with beside it (vm.ts looks there).
   const file = join(dir, `packages-${key}`, 'disk.qcow2');
   mkdirSync(dir, { recursive: true });
-  await buildOnce(`${dirname(file)}.lock`, file, () => buildPreparedDisk(base.rootKey, file, log));
+  await buildOnce(`${dirname(file)}.lock`, file, () => buildPreparedDisk(rootKey, file, log));
   return file;
 }
 
