@@ -213,6 +213,8 @@ export interface App {
   binary: string;
   env: AppEnvVar[];
   superuserEmail?: string;
+  /** Seconds a new release has to answer /api/health (default 30); the go-live guard waits 30 s more. */
+  healthTimeoutS?: number;
   createdAt: string;
   updatedAt: string;
   /** As last read from the server's manifest. */

@@ -51,3 +51,10 @@ describe('dispatch', () => {
     expect(await dispatch(failing, 'servers.get', { id: 'abcdef-123' })).toMatchObject({ ok: false, error: { code: 'INTERNAL', detail: 'boom' } });
   });
 });
+
+describe('an app\'s health timeout at the boundary', () => {
+  it.each([[4, /at least 5 s/], [601, /At most 600 s/], [7.5, /whole seconds/]])('refuses %s', async (healthTimeoutS, message) => {
+    const res = await dispatch(fakeHandlers(), 'apps.update', { id: 'app-000001', healthTimeoutS });
+    expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(message) } });
+  });
+});

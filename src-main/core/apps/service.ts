@@ -23,6 +23,7 @@ export interface AppInput {
   env: { key: string; value?: string; secret: boolean }[];
   superuserEmail?: string;
   superuserPassword?: string;
+  healthTimeoutS?: number;
 }
 
 export const appSecret = {
@@ -80,6 +81,7 @@ export class AppService {
     const app: App = {
       id, serverId: input.serverId, name: input.name, domain: input.domain || undefined, tls: input.tls, port,
       keepReleases: input.keepReleases, binary: input.binary, env, superuserEmail: input.superuserEmail || undefined,
+      healthTimeoutS: input.healthTimeoutS,
       createdAt: now, updatedAt: now, releases: [],
     };
     this.store.save(app);
@@ -106,6 +108,7 @@ export class AppService {
       binary: input.binary ?? app.binary,
       env,
       superuserEmail: input.superuserEmail !== undefined ? input.superuserEmail || undefined : app.superuserEmail,
+      healthTimeoutS: input.healthTimeoutS ?? app.healthTimeoutS,
       updatedAt: new Date().toISOString(),
     };
     this.store.save(next);
