@@ -41,12 +41,20 @@ export function cacheRoot(): string {
  * The harness's root key, one per cache, made before any disk: the base image and the prepared
  * disk both authorize it, so they can be built at the same time.
  */
-export async function ensureRootKey(): Promise<string> {
+let rootKeyMade: Promise<string> | undefined;
+
+export function ensureRootKey(): Promise<string> {
+  // The base and the prepared disk ask at the same moment in one process: make it once.
+  rootKeyMade ??= makeRootKey();
+  return rootKeyMade;
+}
+
+async function makeRootKey(): Promise<string> {
   const dir = join(cacheRoot(), 'root-key');
   const key = join(dir, 'id_test');
   if (existsSync(`${key}.pub`)) return key;
   mkdirSync(cacheRoot(), { recursive: true });
-  const work = `${dir}.tmp-${process.pid}`;
+  const work = `${dir}.tmp-${process.pid}-${Date.now()}`;
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'skiff-test-vps', '-f', join(work, 'id_test')]);
