@@ -63,22 +63,20 @@ async function inOrder(tag, steps) {
 
 // The VM suites run one after the other: qemu's TCG keeps both cores busy, and two suites side by
 // side each took twice as long (measured: docs/testing.md). Only the host's own work (typecheck,
-// lint, unit tests) runs beside the build of the prepared disk, which is one VM installing packages.
+// lint, unit tests) runs beside the build of the two test disks (base and prepared, built at once
+// by mmdebstrap on the host; cached after the first run).
 const outcomes = [];
-outcomes.push(await runTagged('', { title: 'test VPS base image', cmd: bin('tsx'), args: ['e2e/vps/cli.ts', 'build'] }));
-const imageOk = outcomes[0].ok;
-if (imageOk) {
-  outcomes.push(...(await Promise.all([
-    runTagged('[vm] ', { title: 'prepared test VPS disk', cmd: bin('tsx'), args: ['e2e/vps/cli.ts', 'build', '--prepared'] }),
-    inOrder('[host] ', [
-      { title: 'typecheck', cmd: bin('tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
-      // Errors fail the run; warnings (react-hooks/exhaustive-deps) are printed and do not.
-      { title: 'lint (eslint)', cmd: bin('eslint'), args: ['.'] },
-      vitest('unit'),
-    ]),
-  ])).flat());
-  outcomes.push(...(await inOrder('', [vitest('integration'), playwright])));
-}
+const [disks, ...host] = (await Promise.all([
+  runTagged('[vm] ', { title: 'test VPS disks (base and prepared)', cmd: bin('tsx'), args: ['e2e/vps/cli.ts', 'build', '--prepared'] }),
+  inOrder('[host] ', [
+    { title: 'typecheck', cmd: bin('tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
+    // Errors fail the run; warnings (react-hooks/exhaustive-deps) are printed and do not.
+    { title: 'lint (eslint)', cmd: bin('eslint'), args: ['.'] },
+    vitest('unit'),
+  ]),
+])).flat();
+outcomes.push(disks, ...host);
+if (disks.ok) outcomes.push(...(await inOrder('', [vitest('integration'), playwright])));
 const failedSteps = outcomes.filter((o) => !o.ok).map((o) => o.title);
 
 function read(file) {

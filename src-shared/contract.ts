@@ -116,6 +116,7 @@ const appFields = {
   tls: z.enum(['auto', 'internal', 'off']).default('auto'),
   port: z.coerce.number().int().min(1024, 'Port must be 1024 to 65535').max(65535, 'Port must be 1024 to 65535').optional(),
   keepReleases: z.coerce.number().int().min(1).max(50).default(5),
+  healthTimeoutS: z.coerce.number().int('Use whole seconds').min(5, 'Give the health check at least 5 s').max(600, 'At most 600 s').optional(),
   binary: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'Binary must be a file name').default('pocketbase'),
   tags: tagList.default([]),
   env: z.array(z.object({ key: envKey, value: envValue.optional(), secret: z.boolean().default(false) })).max(200).default([]),

@@ -217,6 +217,8 @@ export interface App {
   superuserEmail?: string;
   /** The user's own labels: fleet runs pick apps by them. */
   tags?: string[];
+  /** Seconds a new release has to answer /api/health (default 30); the go-live guard waits 30 s more. */
+  healthTimeoutS?: number;
   createdAt: string;
   updatedAt: string;
   /** As last read from the server's manifest. */

@@ -8,9 +8,13 @@ import { TestVps } from './vm.js';
 
 const cmd = process.argv[2] ?? 'build';
 if (cmd === 'build') {
-  const img = await ensureBaseImage((s) => console.log(s));
+  // Both disks at once: each is one mmdebstrap run, mostly waiting on downloads and dpkg.
+  const [img, prepared] = await Promise.all([
+    ensureBaseImage((s) => console.log(`[base] ${s}`)),
+    process.argv.includes('--prepared') ? ensurePreparedDisk((s) => console.log(`[prepared] ${s}`)) : undefined,
+  ]);
   console.log(img.qcow2);
-  if (process.argv.includes('--prepared')) console.log(await ensurePreparedDisk((s) => console.log(s)));
+  if (prepared) console.log(prepared);
 } else if (cmd === 'shell') {
   const disk = process.argv.includes('--prepared') ? await ensurePreparedDisk((s) => console.log(s)) : undefined;
   const vps = await TestVps.boot({ log: (s) => console.log(s), disk });

@@ -15,7 +15,7 @@ export interface BaseImage {
   rootKey: string;
 }
 
-const PACKAGES = [
+export const BASE_PACKAGES = [
   'systemd', 'systemd-sysv', 'openssh-server', 'sudo', 'python3', 'iproute2', 'ca-certificates',
   'linux-image-cloud-amd64', 'udev', 'ifupdown', 'isc-dhcp-client',
   // The harness's console: lets tests reach a VM that SSH no longer lets in.
@@ -37,29 +37,54 @@ export function cacheRoot(): string {
   return process.env.SKIFF_VPS_CACHE ?? join(os.homedir(), '.cache', 'skiff-test-vps');
 }
 
-function recipeHash(): string {
-  return createHash('sha256').update(JSON.stringify({ PACKAGES, v: 4 })).digest('hex').slice(0, 12);
+/**
+ * The harness's root key, one per cache, made before any disk: the base image and the prepared
+ * disk both authorize it, so they can be built at the same time.
+ */
+let rootKeyMade: Promise<string> | undefined;
+
+export function ensureRootKey(): Promise<string> {
+  // The base and the prepared disk ask at the same moment in one process: make it once.
+  rootKeyMade ??= makeRootKey();
+  return rootKeyMade;
 }
 
-export async function ensureBaseImage(log: (s: string) => void = () => {}): Promise<BaseImage> {
-  const dir = join(cacheRoot(), `base-${recipeHash()}`);
-  const image: BaseImage = {
-    dir,
-    qcow2: join(dir, 'base.qcow2'),
-    kernel: join(dir, 'vmlinuz'),
-    initrd: join(dir, 'initrd.img'),
-    rootKey: join(dir, 'id_test'),
-  };
-  if (existsSync(join(dir, 'READY'))) return image;
-
-  log(`building the test VPS base image in ${dir} (about 70 s, once)`);
-  const work = `${dir}.tmp-${process.pid}`;
+async function makeRootKey(): Promise<string> {
+  const dir = join(cacheRoot(), 'root-key');
+  const key = join(dir, 'id_test');
+  if (existsSync(`${key}.pub`)) return key;
+  mkdirSync(cacheRoot(), { recursive: true });
+  const work = `${dir}.tmp-${process.pid}-${Date.now()}`;
   rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
+  mkdirSync(work);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'skiff-test-vps', '-f', join(work, 'id_test')]);
+  // Two processes may make one at once: the first rename wins, the other's key is dropped.
+  try { renameSync(work, dir); } catch { rmSync(work, { recursive: true, force: true }); }
+  return key;
+}
+
+function recipeHash(rootKey: string): string {
+  return createHash('sha256').update(JSON.stringify({ PACKAGES: BASE_PACKAGES, key: readFileSync(`${rootKey}.pub`, 'utf8'), v: 5 })).digest('hex').slice(0, 12);
+}
+
+/**
+ * Builds a bootable Debian 12 disk in `work` with mmdebstrap (packages installed natively, on the
+ * host's CPU, not under emulation): `<qcow2>`, and the `vmlinuz` and `initrd.img` it must boot with
+ * (a kernel whose modules are on the disk). Root logs in with `rootKeyPub`.
+ */
+export async function buildDebianDisk(o: {
+  work: string;
+  packages: readonly string[];
+  /** Installed afterwards by apt-get inside the new system, with Debian's defaults (Recommends too), as Skiff's setup does on a server. */
+  thenInstall?: readonly string[];
+  rootKeyPub: string;
+  qcow2: string;
+}): Promise<void> {
+  const { work } = o;
   const hooks = [
+    ...(o.thenInstall?.length ? [`chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o APT::Install-Recommends=true ${o.thenInstall.join(' ')}`] : []),
     'mkdir -p "$1/root/.ssh" && chmod 700 "$1/root/.ssh"',
-    `cp ${join(work, 'id_test.pub')} "$1/root/.ssh/authorized_keys"`,
+    `cp ${o.rootKeyPub} "$1/root/.ssh/authorized_keys"`,
     'echo vps > "$1/etc/hostname"',
     'printf "127.0.0.1 localhost\\n127.0.1.1 vps\\n" > "$1/etc/hosts"',
     'printf "auto lo\\niface lo inet loopback\\nauto eth0\\niface eth0 inet dhcp\\n" > "$1/etc/network/interfaces"',
@@ -67,7 +92,7 @@ export async function ensureBaseImage(log: (s: string) => void = () => {}): Prom
     'printf "nameserver 10.0.2.3\\n" > "$1/etc/resolv.conf"',
   ];
   await run('mmdebstrap', [
-    '--variant=apt', `--include=${PACKAGES.join(',')}`,
+    '--variant=apt', `--include=${o.packages.join(',')}`,
     ...hooks.map((h) => `--customize-hook=${h}`),
     'bookworm', join(work, 'rootfs.tar'), mirror(),
   ]);
@@ -79,10 +104,29 @@ export async function ensureBaseImage(log: (s: string) => void = () => {}): Prom
   copyFileSync(join(root, 'boot', boot.find((f) => f.startsWith('initrd.img-'))!), join(work, 'initrd.img'));
   await run('qemu-img', ['create', '-q', '-f', 'raw', join(work, 'disk.img'), '4G']);
   await run('mkfs.ext4', ['-q', '-d', root, join(work, 'disk.img')]);
-  await run('qemu-img', ['convert', '-O', 'qcow2', join(work, 'disk.img'), join(work, 'base.qcow2')]);
+  await run('qemu-img', ['convert', '-O', 'qcow2', join(work, 'disk.img'), join(work, o.qcow2)]);
   rmSync(root, { recursive: true, force: true });
   rmSync(join(work, 'disk.img'));
   rmSync(join(work, 'rootfs.tar'));
+}
+
+export async function ensureBaseImage(log: (s: string) => void = () => {}): Promise<BaseImage> {
+  const rootKey = await ensureRootKey();
+  const dir = join(cacheRoot(), `base-${recipeHash(rootKey)}`);
+  const image: BaseImage = {
+    dir,
+    qcow2: join(dir, 'base.qcow2'),
+    kernel: join(dir, 'vmlinuz'),
+    initrd: join(dir, 'initrd.img'),
+    rootKey,
+  };
+  if (existsSync(join(dir, 'READY'))) return image;
+
+  log(`building the test VPS base image in ${dir} (about 70 s, once)`);
+  const work = `${dir}.tmp-${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  await buildDebianDisk({ work, packages: BASE_PACKAGES, rootKeyPub: `${rootKey}.pub`, qcow2: 'base.qcow2' });
   await run('touch', [join(work, 'READY')]);
   rmSync(dir, { recursive: true, force: true });
   renameSync(work, dir);

@@ -1,17 +1,53 @@
 // A disposable Debian 12 VPS for tests: a qcow2 overlay on the cached base image, booted with
 // qemu (TCG: KVM is not usable on our machines), SSH forwarded to 127.0.0.1 only.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheRoot, ensureBaseImage, type BaseImage } from './image.js';
+import { ensureBootedState } from './bootedState.js';
 import { GuestAgent } from './guestAgent.js';
+import { qmp } from './qmp.js';
 import { isRunQemu, ownerStamp, reapOrphans } from './orphans.js';
 import { run, type RunResult } from './run.js';
 
 /** Host ports on 127.0.0.1 forwarded to the guest's 22, 80, 443, 2222 and 8081 (as the internet would reach them). */
 export interface VpsPorts { ssh: number; http: number; https: number; ssh2222: number; probe8081: number }
 export interface VpsDescriptor { image: BaseImage; dir: string; ports: VpsPorts; pid: number }
+
+export interface MachineSpec { kernel: { kernel: string; initrd: string }; memoryMb: number }
+
+/** A disk built with its own kernel (the prepared disk) boots that one: its modules are on it. */
+function kernelFor(disk: string, image: BaseImage): { kernel: string; initrd: string } {
+  const beside = { kernel: join(dirname(disk), 'vmlinuz'), initrd: join(dirname(disk), 'initrd.img') };
+  return existsSync(beside.kernel) && existsSync(beside.initrd) ? beside : { kernel: image.kernel, initrd: image.initrd };
+}
+
+/**
+ * The machine qemu emulates. A saved state resumes only on the same machine, so a cold boot and a
+ * resume share these; only the host side (ports, sockets, files) may differ.
+ */
+function qemuArgs(m: MachineSpec, dir: string, disk: string, ports: VpsPorts): string[] {
+  const fwd = [
+    `hostfwd=tcp:127.0.0.1:${ports.ssh}-:22`, `hostfwd=tcp:127.0.0.1:${ports.http}-:80`, `hostfwd=tcp:127.0.0.1:${ports.https}-:443`,
+    `hostfwd=tcp:127.0.0.1:${ports.ssh2222}-:2222`, `hostfwd=tcp:127.0.0.1:${ports.probe8081}-:8081`,
+  ];
+  return [
+    '-accel', 'tcg,thread=multi', '-cpu', 'max', '-m', String(m.memoryMb), '-smp', '2',
+    '-kernel', m.kernel.kernel, '-initrd', m.kernel.initrd, '-append', 'root=/dev/vda rw console=ttyS0 net.ifnames=0',
+    // A throwaway disk: the guest's flushes need not reach the host's disk.
+    '-drive', `file=${disk},if=virtio,cache=unsafe`,
+    '-netdev', `user,id=n0,${fwd.join(',')}`, '-device', 'virtio-net-pci,netdev=n0',
+    // Resumed VMs share one saved memory: vmgenid tells the kernel to reseed its random numbers,
+    // and virtio-rng gives it fresh entropy to do so.
+    '-device', 'vmgenid', '-device', 'virtio-rng-pci',
+    '-chardev', `socket,path=${join(dir, 'qga.sock')},server=on,wait=off,id=qga0`,
+    '-device', 'virtio-serial', '-device', 'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
+    '-qmp', `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
+    '-display', 'none', '-serial', `file:${join(dir, 'console.log')}`,
+    '-daemonize', '-pidfile', join(dir, 'qemu.pid'),
+  ];
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,9 +71,23 @@ export class TestVps {
 
   readonly host = '127.0.0.1';
 
-  static async boot(opts: { log?: (s: string) => void; memoryMb?: number; /** A disk to start from instead of the fresh base (see prepared.ts). */ disk?: string } = {}): Promise<TestVps> {
+  /**
+   * Boots a VM on a fresh overlay of `disk` (default: the bare base image). It resumes the saved
+   * state of a VM that booted that disk once (bootedState.ts), a few seconds instead of about 30 s
+   * of kernel and systemd under emulation; `cold` boots the kernel, as building that state must.
+   */
+  static async boot(opts: {
+    log?: (s: string) => void;
+    memoryMb?: number;
+    /** A disk to start from instead of the fresh base (see prepared.ts). */
+    disk?: string;
+    cold?: boolean;
+  } = {}): Promise<TestVps> {
     const log = opts.log ?? (() => {});
     const image = await ensureBaseImage(log);
+    const source = opts.disk ?? image.qcow2;
+    const machine: MachineSpec = { kernel: kernelFor(source, image), memoryMb: opts.memoryMb ?? 1024 };
+    const saved = opts.cold ? undefined : await ensureBootedState(source, machine, log);
     const runsDir = join(cacheRoot(), 'runs');
     mkdirSync(runsDir, { recursive: true });
     reapOrphans(runsDir);
@@ -45,34 +95,66 @@ export class TestVps {
     writeFileSync(join(dir, 'owner'), ownerStamp());
     const ports: VpsPorts = { ssh: await freePort(), http: await freePort(), https: await freePort(), ssh2222: await freePort(), probe8081: await freePort() };
     const disk = join(dir, 'run.qcow2');
-    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', opts.disk ?? image.qcow2, '-F', 'qcow2', disk]);
-    const fwd = [
-      `hostfwd=tcp:127.0.0.1:${ports.ssh}-:22`, `hostfwd=tcp:127.0.0.1:${ports.http}-:80`, `hostfwd=tcp:127.0.0.1:${ports.https}-:443`,
-      `hostfwd=tcp:127.0.0.1:${ports.ssh2222}-:2222`, `hostfwd=tcp:127.0.0.1:${ports.probe8081}-:8081`,
-    ];
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', saved?.disk ?? source, '-F', 'qcow2', disk]);
     const started = Date.now();
     await run('qemu-system-x86_64', [
-      '-accel', 'tcg,thread=multi', '-cpu', 'max', '-m', String(opts.memoryMb ?? 1024), '-smp', '2',
-      '-kernel', image.kernel, '-initrd', image.initrd, '-append', 'root=/dev/vda rw console=ttyS0 net.ifnames=0',
-      '-drive', `file=${disk},if=virtio`,
-      '-netdev', `user,id=n0,${fwd.join(',')}`, '-device', 'virtio-net-pci,netdev=n0',
-      '-chardev', `socket,path=${join(dir, 'qga.sock')},server=on,wait=off,id=qga0`,
-      '-device', 'virtio-serial', '-device', 'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
-      '-display', 'none', '-serial', `file:${join(dir, 'console.log')}`,
-      '-daemonize', '-pidfile', join(dir, 'qemu.pid'),
+      ...qemuArgs(machine, dir, disk, ports),
+      ...(saved ? ['-incoming', `exec:cat '${saved.state}'`] : []),
     ]);
     const pid = Number(readFileSync(join(dir, 'qemu.pid'), 'utf8').trim());
     const vps = new TestVps(image, dir, ports, pid);
     process.once('exit', () => vps.killSync());
     try {
+      if (saved) await vps.resumeWhenLoaded();
       await vps.waitForAgent(180_000);
+      // A resumed VM's clock stands where it stood when its state was saved (maybe days ago): apt,
+      // TLS and fail2ban's windows need today's.
+      if (saved) await vps.exec(`date -u -s @${(Date.now() / 1000).toFixed(3)} >/dev/null`);
       await vps.waitForSsh(60_000);
     } catch (e) {
       await vps.stop();
       throw e;
     }
-    log(`test VPS up on ssh port ${ports.ssh} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(`test VPS up on ssh port ${ports.ssh} after ${((Date.now() - started) / 1000).toFixed(1)} s${saved ? ' (resumed)' : ''}`);
     return vps;
+  }
+
+  /** A VM started with -incoming loads its state, then stays paused as it was saved: run it. */
+  private async resumeWhenLoaded(): Promise<void> {
+    const sock = join(this.dir, 'qmp.sock');
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [st] = (await qmp(sock, [{ execute: 'query-status' }])) as { status: string }[];
+      if (st.status === 'running') return;
+      if (st.status === 'paused' || st.status === 'postmigrate' || st.status === 'prelaunch') break;
+      if (st.status !== 'inmigrate' || Date.now() > deadline) throw new Error(`the saved VM did not load: ${st.status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await qmp(sock, [{ execute: 'cont' }]);
+  }
+
+  /**
+   * Writes the running VM's whole state (memory, devices) to `file` with the VM stopped, and quits
+   * qemu: its disk then holds exactly what that state expects (bootedState.ts keeps both).
+   */
+  async saveStateAndQuit(file: string): Promise<void> {
+    const sock = join(this.dir, 'qmp.sock');
+    await qmp(sock, [
+      { execute: 'stop' },
+      // The default cap (128 MiB/s) only matters between hosts; this is one file on one disk.
+      { execute: 'migrate-set-parameters', arguments: { 'max-bandwidth': 8 * 1024 ** 3 } },
+      { execute: 'migrate', arguments: { uri: `exec:cat > '${file}'` } },
+    ]);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const [info] = (await qmp(sock, [{ execute: 'query-migrate' }])) as { status?: string; 'error-desc'?: string }[];
+      if (info.status === 'completed') break;
+      if (info.status === 'failed' || Date.now() > deadline) throw new Error(`saving the VM state: ${info['error-desc'] ?? info.status}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await qmp(sock, [{ execute: 'quit' }]).catch(() => undefined);
+    const quitBy = Date.now() + 10_000;
+    while (this.running && Date.now() < quitBy) await new Promise((r) => setTimeout(r, 100));
   }
 
   /** A plain description another process (a test worker) can re-attach to. */

@@ -92,3 +92,10 @@ describe('tags at the boundary', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/tags.0: Tags are letters/) } });
   });
 });
+
+describe('an app\'s health timeout at the boundary', () => {
+  it.each([[4, /at least 5 s/], [601, /At most 600 s/], [7.5, /whole seconds/]])('refuses %s', async (healthTimeoutS, message) => {
+    const res = await dispatch(fakeHandlers(), 'apps.update', { id: 'app-000001', healthTimeoutS });
+    expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(message) } });
+  });
+});

@@ -13,7 +13,7 @@ import { buildVersionZip } from '../../e2e/fixtures/versionZip';
 import { buildRealPocketbaseZip, NOTES_MIGRATION, realPocketbaseSkipReason, SKIFF_HOOK_ROUTE } from '../../e2e/fixtures/realPocketbase';
 import type { TestVps } from '../../e2e/vps/vm';
 import { createCore } from '../../src-main/core/skiffCore';
-import { GUARD_S } from '../../src-main/core/ops/app/tasks/goLive';
+import { guardSecondsOf } from '../../src-main/core/ops/app/tasks/goLive';
 import type { App, Job, JobEvent, Server, Version } from '../../src-shared/domain';
 import { runJob, setUpServer, viaCaddy, type TestCore } from './helpers';
 
@@ -41,7 +41,8 @@ beforeAll(async () => {
   v.v2 = await add('v2', { label: 'v2', migrations: { '2_more.js': '//' } });
   v.v3 = await add('v3');
   v.broken = await add('broken', { label: 'broken', broken: 'unhealthy' });
-  web = await core.apps.create({ serverId: server.id, name: 'web', domain: 'web.skiff.test', tls: 'off', keepReleases: 5, binary: 'pocketbase', env: [{ key: 'API_KEY', value: 'web-only-secret', secret: true }], superuserEmail: 'admin@example.com', superuserPassword: PASSWORD });
+  // A short health timeout: the broken version's go-live (and the server's guard after it) fails sooner.
+  web = await core.apps.create({ serverId: server.id, name: 'web', domain: 'web.skiff.test', tls: 'off', keepReleases: 5, binary: 'pocketbase', healthTimeoutS: 12, env: [{ key: 'API_KEY', value: 'web-only-secret', secret: true }], superuserEmail: 'admin@example.com', superuserPassword: PASSWORD });
   shop = await core.apps.create({ serverId: server.id, name: 'shop', domain: 'shop.skiff.test', tls: 'off', keepReleases: 5, binary: 'pocketbase', env: [] });
 }, 600_000);
 
@@ -272,7 +273,7 @@ describe('a desktop closed mid-deploy', () => {
     const before = await served('web.skiff.test');
     await deployAndKill(web, v.broken);
     let now = '';
-    for (let waited = 0; waited < (GUARD_S + 45) * 1000 && now !== before; waited += 2000) {
+    for (let waited = 0; waited < (guardSecondsOf(web) + 45) * 1000 && now !== before; waited += 2000) {
       await new Promise((r) => setTimeout(r, 2000));
       now = await served('web.skiff.test').catch(() => 'down');
     }

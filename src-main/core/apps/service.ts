@@ -25,6 +25,7 @@ export interface AppInput {
   superuserEmail?: string;
   superuserPassword?: string;
   tags?: string[];
+  healthTimeoutS?: number;
 }
 
 export const appSecret = {
@@ -110,6 +111,7 @@ export class AppService {
       id, serverId: input.serverId, name: input.name, domain: input.domain || undefined, tls: input.tls, port,
       keepReleases: input.keepReleases, binary: input.binary, env, superuserEmail: input.superuserEmail || undefined,
       tags: input.tags?.length ? input.tags : undefined,
+      healthTimeoutS: input.healthTimeoutS,
       createdAt: now, updatedAt: now, releases: [],
     };
     this.store.save(app);
@@ -137,6 +139,7 @@ export class AppService {
       env,
       superuserEmail: input.superuserEmail !== undefined ? input.superuserEmail || undefined : app.superuserEmail,
       tags: input.tags ? (input.tags.length ? input.tags : undefined) : app.tags,
+      healthTimeoutS: input.healthTimeoutS ?? app.healthTimeoutS,
       updatedAt: new Date().toISOString(),
     };
     this.store.save(next);

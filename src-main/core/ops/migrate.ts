@@ -11,7 +11,7 @@ import { migrateAppScript } from '../remote/scripts/appScripts';
 import { APP_UNITS_SCRIPT, HIDEPID_CHECK_SCRIPT, layoutCheckScript } from '../remote/scripts/serverScripts';
 import type { OpsDeps } from './deps';
 import { appConfig } from './app/tasks/config';
-import { HEALTH_TIMEOUT_S } from './app/tasks/goLive';
+import { healthTimeoutOf } from './app/tasks/goLive';
 import { helper, probeAccess, type Access } from './privilege';
 import { installHelper, SERVER_LAYOUT } from './setup';
 import { appsNotOnServiceUsers } from './appUnits';
@@ -35,7 +35,7 @@ export function migrateServerJob(deps: OpsDeps, serverId: string): JobDefinition
     run: async (ctx) => {
       if (!toMove.has(app.id)) return { skipped: true, note: 'already on its own service user (or not deployed)' };
       const { input, hash } = await appConfig(deps, app);
-      await ctx.exec(ssh, migrateAppScript({ ...input, configHashes: hash, healthTimeoutS: HEALTH_TIMEOUT_S }).text);
+      await ctx.exec(ssh, migrateAppScript({ ...input, configHashes: hash, healthTimeoutS: healthTimeoutOf(app) }).text);
     },
   });
 

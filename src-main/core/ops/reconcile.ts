@@ -5,7 +5,7 @@ import type { Job } from '../../../src-shared/domain';
 import type { JobDefinition } from '../jobs/runner';
 import { recordScript } from '../remote/scripts/appScripts';
 import { restoreUndoScript } from '../remote/scripts/backupScripts';
-import { HEALTH_TIMEOUT_S } from './app/tasks/goLive';
+import { healthTimeoutOf } from './app/tasks/goLive';
 import type { Manifest } from '../remote/readBack';
 import { toReleaseInfo } from './releases';
 import { appJobDefinition, connection, newAppJob, type AppTask } from './app/appJob';
@@ -24,7 +24,7 @@ function readBack(interrupted: Job): AppTask {
         state = await finishOwedRollback(job, ctx, state);
       }
       job.state = state;
-      job.previous = releaseServing(state);
+      job.previous = releaseServing(state, job.deps.versions);
       if (state.reverted) ctx.log(`the server's go-live guard had switched back to ${state.reverted.to} at ${new Date(state.reverted.at * 1000).toISOString()}`);
       ctx.log(`${job.app.name} serves ${job.previous?.id ?? 'nothing'}${state.manifest.current && state.manifest.current !== state.current ? ` (the record said ${state.manifest.current})` : ''}`);
     },
@@ -38,7 +38,7 @@ function undoUnfinishedRestore(interrupted: Job): AppTask {
     run: async (job, ctx) => {
       if (interrupted.kind !== 'restore') return { skipped: true, note: 'not a restore' };
       if (!job.lockHeld) return { skipped: true, note: 'another job holds the lock' };
-      const res = await ctx.exec(await connection(job), restoreUndoScript({ app: job.app.name, port: job.app.port, healthTimeoutS: HEALTH_TIMEOUT_S }).text, { check: false });
+      const res = await ctx.exec(await connection(job), restoreUndoScript({ app: job.app.name, port: job.app.port, healthTimeoutS: healthTimeoutOf(job.app) }).text, { check: false });
       if (res.code !== 0) ctx.warn(`the app did not come back healthy: ${res.stderr.trim().slice(-300)}`);
     },
   };

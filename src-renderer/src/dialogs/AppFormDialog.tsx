@@ -25,6 +25,7 @@ export function AppFormDialog({ serverId, app, onSaved, onCancel }: { serverId: 
   const [port, setPort] = useState(app ? String(app.port) : '');
   const [keep, setKeep] = useState(String(app?.keepReleases ?? 5));
   const [tags, setTags] = useState(formatTags(app?.tags));
+  const [health, setHealth] = useState(app?.healthTimeoutS ? String(app.healthTimeoutS) : '');
   const [env, setEnv] = useState<EnvRow[]>(app?.env.map((e) => ({ key: e.key, value: e.value ?? '', secret: e.secret, keep: e.secret })) ?? []);
   const [email, setEmail] = useState(app?.superuserEmail ?? '');
   const [password, setPassword] = useState('');
@@ -44,6 +45,7 @@ export function AppFormDialog({ serverId, app, onSaved, onCancel }: { serverId: 
     const fields = {
       name, domain, tls, keepReleases: Number(keep), tags: parseTags(tags),
       ...(port ? { port: Number(port) } : {}),
+      ...(health ? { healthTimeoutS: Number(health) } : {}),
       env: env.filter((r) => r.key).map((r) => ({ key: r.key, secret: r.secret, ...(r.secret && r.keep && !r.value ? {} : { value: r.value }) })),
       superuserEmail: email,
       ...(password ? { superuserPassword: password } : {}),
@@ -64,6 +66,7 @@ export function AppFormDialog({ serverId, app, onSaved, onCancel }: { serverId: 
           <label className="grow">Name<input name="appName" value={name} onChange={(e) => setName(e.target.value)} placeholder="blog" required disabled={!!app?.releases.length} /></label>
           <label className="narrow">Port<input name="appPort" value={port} onChange={(e) => setPort(e.target.value)} placeholder="auto" inputMode="numeric" /></label>
           <label className="narrow">Keep<input name="keepReleases" value={keep} onChange={(e) => setKeep(e.target.value)} inputMode="numeric" /></label>
+          <label className="narrow" title="How long a new release has to answer /api/health before Skiff rolls back">Health (s)<input name="healthTimeoutS" value={health} onChange={(e) => setHealth(e.target.value)} placeholder="30" inputMode="numeric" /></label>
         </div>
         <div className="form-row">
           <label className="grow">Domain (optional)<input name="domain" value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="blog.example.com" /></label>

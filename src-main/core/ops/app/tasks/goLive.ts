@@ -1,6 +1,6 @@
 // The point of no return: arm the server's go-live guard, switch `current`, restart, health-check,
 // and on a healthy answer confirm and record (manifest, config hashes, pruning) in the same trip.
-import type { JobKind } from '../../../../../src-shared/domain';
+import type { App, JobKind } from '../../../../../src-shared/domain';
 import { SkiffError } from '../../../../../src-shared/errors';
 import type { StepContext } from '../../../jobs/runner';
 import { helperCall } from '../../../remote/helper/verbs';
@@ -10,9 +10,17 @@ import { helperReason } from '../../../remote/readBack';
 import { releasesToKeep, toReleaseInfo } from '../../releases';
 import { connection, type AppJob, type AppTask } from '../appJob';
 
+/** How long a release has to answer /api/health, unless the app says otherwise (a big migration may need more). */
 export const HEALTH_TIMEOUT_S = 30;
+
+export function healthTimeoutOf(app: Pick<App, 'healthTimeoutS'>): number {
+  return app.healthTimeoutS ?? HEALTH_TIMEOUT_S;
+}
+
 /** The server switches back by itself if the desktop has not confirmed by then. */
-export const GUARD_S = HEALTH_TIMEOUT_S + 30;
+export function guardSecondsOf(app: Pick<App, 'healthTimeoutS'>): number {
+  return healthTimeoutOf(app) + 30;
+}
 
 /** Migrations `from` brought that `to` lacks: going from `from` back to `to` needs the data from before `from`. */
 export function migrationsAhead(from: ManifestRelease, to: ManifestRelease): string[] {
@@ -39,7 +47,7 @@ export function goLive(kind: Extract<JobKind, 'deploy' | 'rollback'>, restoreDat
       const restoreBefore = kind === 'rollback' && restoreData && previous && previous.id !== target.id ? previous.id : undefined;
       const res = await ctx.exec(await connection(job), goLiveScript({
         app: job.app.name, deployUser: job.deployUser, releaseId: target.id, previous: previous?.id ?? 'none', restoreSnapshot: guardSnapshot,
-        restoreBefore, port: job.app.port, healthTimeoutS: HEALTH_TIMEOUT_S, guardS: GUARD_S,
+        restoreBefore, port: job.app.port, healthTimeoutS: healthTimeoutOf(job.app), guardS: guardSecondsOf(job.app),
         record: { manifest: JSON.stringify(next, null, 2), configHashes: job.configHashes, keep: next.releases.map((r) => r.id) },
         ...(o.finish ? { superuser: job.superuser && { ...job.superuser, binary: job.app.binary }, unlockJob: job.jobId } : {}),
       }).text, { check: false });

@@ -22,10 +22,18 @@ export async function readState(job: AppJob, ctx: StepContext, takeOver?: string
 }
 
 /** The release `current` points at, as the manifest knows it (or as the disk shows it). */
-export function releaseServing(state: AppState): ManifestRelease | undefined {
+/**
+ * The release `current` points at, as the manifest records it. A release the manifest does not
+ * know (a job cut off between switching and recording) is named after its version in the library
+ * when the library has it, else by its id.
+ */
+export function releaseServing(state: AppState, library?: { list(): Version[] }): ManifestRelease | undefined {
   if (!state.current) return undefined;
-  return state.manifest.releases.find((r) => r.id === state.current)
-    ?? { id: state.current, sha256: state.releases.find((r) => r.id === state.current)?.sha256 ?? '0'.repeat(64), label: state.current, deployedAt: new Date(0).toISOString(), migrations: [], snapshot: false };
+  const recorded = state.manifest.releases.find((r) => r.id === state.current);
+  if (recorded) return recorded;
+  const sha256 = state.releases.find((r) => r.id === state.current)?.sha256 ?? '0'.repeat(64);
+  const label = library?.list().find((v) => v.sha256 === sha256)?.fileName ?? state.current;
+  return { id: state.current, sha256, label, deployedAt: new Date(0).toISOString(), migrations: [], snapshot: false };
 }
 
 /** A go-live whose desktop went away before confirming it: do now what the server's guard would. */
@@ -63,7 +71,7 @@ export function lockApp(o: { version?: Version } = {}): AppTask {
       }
       job.lockHeld = true;
       job.state = state;
-      job.previous = releaseServing(state);
+      job.previous = releaseServing(state, job.deps.versions);
       if (state.reverted) ctx.warn(`the server's go-live guard switched back to ${state.reverted.to} on ${new Date(state.reverted.at * 1000).toISOString()}`);
       ctx.log(`${job.server.name}: ${state.arch}, ${Math.round(state.free / 1048576)} MiB free; serving ${job.previous ? job.previous.id : 'nothing yet'}`);
       return { note: 'locked' };

@@ -5,7 +5,7 @@ import { SkiffError } from '../../../../../src-shared/errors';
 import type { StepContext } from '../../../jobs/runner';
 import { rollBackScript, stopAppScript } from '../../../remote/scripts/appScripts';
 import { connection, type AppJob } from '../appJob';
-import { HEALTH_TIMEOUT_S, migrationsAhead } from './goLive';
+import { healthTimeoutOf, migrationsAhead } from './goLive';
 
 export async function rollBackToPrevious(job: AppJob, ctx: StepContext, opts: { restoreData: boolean }): Promise<{ status: 'rolled-back' }> {
   const ssh = await connection(job);
@@ -17,7 +17,7 @@ export async function rollBackToPrevious(job: AppJob, ctx: StepContext, opts: { 
   }
   const ahead = target && opts.restoreData && target.snapshot ? migrationsAhead(target, previous) : [];
   if (ahead.length) ctx.log(`${target!.id} brought migrations (${ahead.join(', ')}): restoring the data snapshot taken before it`);
-  const res = await ctx.exec(ssh, rollBackScript({ app: job.app.name, to: previous.id, restoreSnapshot: ahead.length ? target!.id : undefined, port: job.app.port, healthTimeoutS: HEALTH_TIMEOUT_S }).text, { check: false });
+  const res = await ctx.exec(ssh, rollBackScript({ app: job.app.name, to: previous.id, restoreSnapshot: ahead.length ? target!.id : undefined, port: job.app.port, healthTimeoutS: healthTimeoutOf(job.app) }).text, { check: false });
   if (res.code !== 0) {
     throw new SkiffError('HEALTH_CHECK_FAILED', { message: `The previous release ${previous.id} did not come back healthy either.`, fix: `Look at the app's log on the server (journalctl -u skiff-${job.app.name}).`, detail: res.stderr.trim().slice(-300) });
   }

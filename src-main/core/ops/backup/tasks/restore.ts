@@ -13,7 +13,7 @@ import { kvOne, parseKv, type Manifest } from '../../../remote/readBack';
 import { restoreLiveScript, restoreUndoScript } from '../../../remote/scripts/backupScripts';
 import { toReleaseInfo } from '../../releases';
 import { connection, type AppTask } from '../../app/appJob';
-import { HEALTH_TIMEOUT_S } from '../../app/tasks/goLive';
+import { healthTimeoutOf } from '../../app/tasks/goLive';
 import { releaseServing } from '../../app/tasks/lock';
 import type { PlacedJob } from './place';
 import { createBackup } from './take';
@@ -62,7 +62,7 @@ export function checkRestore(version?: Version): AppTask<RestoreJob> {
         throw new SkiffError('BACKUP_NEWER_POCKETBASE', { message: `Backup ${b.id} was made by PocketBase ${manifest.pocketbase}; ${job.app.name}'s release ${release} runs ${pocketbase}, which may not read its data.`, fix: `Deploy PocketBase ${manifest.pocketbase} or newer to ${job.app.name} (or add the backup's version to the library), then restore. Nothing was stopped or changed.` });
       }
       if (!hasRelease && b.release !== 'none' && release !== job.target?.id) ctx.warn(`the release the backup was made with (${b.release}) is not on this server and its version is not in the library: the data runs with ${release} (PocketBase ${pocketbase}, not older than the backup's ${manifest.pocketbase})`);
-      job.previous = releaseServing(state);
+      job.previous = releaseServing(state, job.deps.versions);
       job.target = job.target?.id === release ? job.target : state.manifest.releases.find((r) => r.id === release) ?? { ...job.previous!, id: release, label: release };
       return { note: `every part matches; it will run with ${release} (PocketBase ${pocketbase})` };
     },
@@ -101,7 +101,7 @@ export function startRestored(): AppTask<RestoreJob> {
       const next: Manifest | undefined = manifest.current !== target.id
         ? { ...manifest, current: target.id, releases: [...manifest.releases.filter((r) => r.id !== target.id), target], updatedAt: new Date().toISOString() }
         : undefined;
-      const res = await ctx.exec(await connection(job), restoreLiveScript({ app: job.app.name, releaseId: target.id, port: job.app.port, healthTimeoutS: HEALTH_TIMEOUT_S, manifest: next && JSON.stringify(next, null, 2) }).text, { check: false });
+      const res = await ctx.exec(await connection(job), restoreLiveScript({ app: job.app.name, releaseId: target.id, port: job.app.port, healthTimeoutS: healthTimeoutOf(job.app), manifest: next && JSON.stringify(next, null, 2) }).text, { check: false });
       if (res.code === 4) throw new SkiffError('HEALTH_CHECK_FAILED', { message: 'The app did not become healthy on the restored data, so Skiff put the previous data back.', detail: res.stderr.trim().slice(-300) });
       if (res.code !== 0) throw new SkiffError('REMOTE_COMMAND_FAILED', { detail: `exit ${res.code}: ${res.stderr.trim().slice(-300)}` });
       job.healthy = true;
@@ -124,7 +124,7 @@ export function dropForeignCopy(): AppTask<RestoreJob> {
 /** The restore failed after the stop: previous data, previous release, started and health-checked. */
 export async function undoRestore(job: RestoreJob, ctx: StepContext): Promise<{ status: 'rolled-back' }> {
   ctx.log(job.swapped ? 'putting the previous data back' : 'the data was not swapped: starting the app again');
-  const res = await ctx.exec(await connection(job), restoreUndoScript({ app: job.app.name, to: job.previous?.id, port: job.app.port, healthTimeoutS: HEALTH_TIMEOUT_S }).text, { check: false });
+  const res = await ctx.exec(await connection(job), restoreUndoScript({ app: job.app.name, to: job.previous?.id, port: job.app.port, healthTimeoutS: healthTimeoutOf(job.app) }).text, { check: false });
   if (res.code !== 0) {
     throw new SkiffError('HEALTH_CHECK_FAILED', { message: 'The previous data is back, but the app did not come back healthy.', fix: `Look at the app's log on the server (journalctl -u skiff-${job.app.name}).`, detail: res.stderr.trim().slice(-300) });
   }
