@@ -32,7 +32,7 @@ beforeAll(async () => {
   v.broken = await add(buildVersionZip(path.join(dir, 'broken.zip'), { label: 'broken', broken: 'unhealthy' }));
   v.big = await add(buildVersionZip(path.join(dir, 'big.zip'), { label: 'big', payloadBytes: 40 * 1024 * 1024 }));
   app = await core.apps.create({
-    serverId: server.id, name: 'web', domain: DOMAIN, tls: 'off', keepReleases: 5, binary: 'pocketbase', healthTimeoutS: 12,
+    serverId: server.id, name: 'web', domain: DOMAIN, tls: 'off', keepReleases: 5, binary: 'pocketbase', healthTimeoutS: 15,
     env: [{ key: 'GREETING', value: 'hi "there" $(reboot) `x`', secret: false }, { key: 'API_KEY', value: 'k3y-$ecret', secret: true }],
     superuserEmail: 'admin@example.com', superuserPassword: 'super "secret" $(1)',
   });
