@@ -2,6 +2,7 @@
 // provider's console. It needs no network, no sshd and no login, so tests can still inspect and
 // repair a server that hardening, a firewall or a fail2ban ban has closed to SSH.
 import { createConnection } from 'node:net';
+import { onJsonLines } from './jsonLines.js';
 
 interface QgaReply { return?: unknown; error?: { class: string; desc: string } }
 
@@ -9,19 +10,11 @@ function request(socketPath: string, commands: object[], timeoutMs: number): Pro
   return new Promise((resolve, reject) => {
     const sock = createConnection(socketPath);
     const replies: QgaReply[] = [];
-    let buf = '';
     const timer = setTimeout(() => { sock.destroy(); reject(new Error('guest agent did not answer')); }, timeoutMs);
     sock.on('error', (e) => { clearTimeout(timer); reject(e); });
-    sock.on('data', (d) => {
-      buf += d.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        replies.push(JSON.parse(line.replace(/^\xff/, '')) as QgaReply);
-        if (replies.length === commands.length) { clearTimeout(timer); sock.end(); resolve(replies); }
-      }
+    onJsonLines(sock, (msg) => {
+      replies.push(msg as QgaReply);
+      if (replies.length === commands.length) { clearTimeout(timer); sock.end(); resolve(replies); }
     });
     // guest-sync-delimited first: it discards anything stale left in the channel.
     sock.write(commands.map((c) => JSON.stringify(c)).join('\n') + '\n');

@@ -1,6 +1,7 @@
 // The QEMU monitor (QMP) of a test VM, for what only qemu itself can do: stop the VM and write its
 // running state to a file (bootedState.ts).
 import { createConnection } from 'node:net';
+import { onJsonLines } from './jsonLines.js';
 
 interface QmpMessage { return?: unknown; error?: { class: string; desc: string }; event?: string; QMP?: unknown }
 
@@ -10,7 +11,6 @@ export function qmp(socketPath: string, commands: { execute: string; arguments?:
     const sock = createConnection(socketPath);
     const results: unknown[] = [];
     const queue = [{ execute: 'qmp_capabilities' }, ...commands];
-    let buf = '';
     let greeted = false;
     const timer = setTimeout(() => { sock.destroy(); reject(new Error('qemu monitor did not answer')); }, timeoutMs);
     const fail = (e: Error) => { clearTimeout(timer); sock.destroy(); reject(e); };
@@ -20,20 +20,13 @@ export function qmp(socketPath: string, commands: { execute: string; arguments?:
       sock.write(`${JSON.stringify(cmd)}\n`);
     };
     sock.on('error', fail);
-    sock.on('data', (d) => {
-      buf += d.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (!line) continue;
-        const msg = JSON.parse(line) as QmpMessage;
-        if (msg.event) continue;
-        if (!greeted) { greeted = true; next(); continue; }
-        if (msg.error) { fail(new Error(`qemu monitor: ${msg.error.desc}`)); return; }
-        results.push(msg.return);
-        next();
-      }
+    onJsonLines(sock, (m) => {
+      const msg = m as QmpMessage;
+      if (msg.event) return;
+      if (!greeted) { greeted = true; next(); return; }
+      if (msg.error) { fail(new Error(`qemu monitor: ${msg.error.desc}`)); return; }
+      results.push(msg.return);
+      next();
     });
   });
 }

@@ -36,7 +36,7 @@ beforeAll(async () => {
   v.f1 = await add(buildVersionZip(path.join(dir, 'f1.zip'), { label: 'f1', payloadBytes: 2 * 1024 * 1024 }));
   v.f2 = await add(buildVersionZip(path.join(dir, 'f2.zip'), { label: 'f2', payloadBytes: 2 * 1024 * 1024 }));
   app = await core.apps.create({
-    serverId: server.id, name: 'web', domain: DOMAIN, tls: 'off', keepReleases: 5, binary: 'pocketbase', healthTimeoutS: 12,
+    serverId: server.id, name: 'web', domain: DOMAIN, tls: 'off', keepReleases: 5, binary: 'pocketbase', healthTimeoutS: 15,
     env: [{ key: 'GREETING', value: 'hi "there" $(reboot) `x`', secret: false }, { key: 'API_KEY', value: 'k3y-$ecret', secret: true }],
     superuserEmail: 'admin@example.com', superuserPassword: 'super "secret" $(1)',
   });
