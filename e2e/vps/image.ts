@@ -37,12 +37,12 @@ export function cacheRoot(): string {
   return process.env.SKIFF_VPS_CACHE ?? join(os.homedir(), '.cache', 'skiff-test-vps');
 }
 
+let rootKeyMade: Promise<string> | undefined;
+
 /**
  * The harness's root key, one per cache, made before any disk: the base image and the prepared
  * disk both authorize it, so they can be built at the same time.
  */
-let rootKeyMade: Promise<string> | undefined;
-
 export function ensureRootKey(): Promise<string> {
   // The base and the prepared disk ask at the same moment in one process: make it once.
   rootKeyMade ??= makeRootKey();

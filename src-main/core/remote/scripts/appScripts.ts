@@ -217,7 +217,8 @@ r0=$(restarts)
 while :; do
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 ${`http://127.0.0.1:${port}/api/health`} || true)
   if [ "$code" = 200 ]; then echo "healthy: /api/health answered 200 after $(( ($(date +%s%N) - start) / 1000000 )) ms"; break; fi
-  if [ $(( $(restarts) - r0 )) -ge 2 ]; then echo "unhealthy: the app exited $(( $(restarts) - r0 )) times since it was started; it does not stay up" >&2; exit 4; fi
+  exits=$(( $(restarts) - r0 ))
+  if [ "$exits" -ge 2 ]; then echo "unhealthy: the app exited $exits times since it was started; it does not stay up" >&2; exit 4; fi
   if [ $(( ($(date +%s%N) - start) / 1000000000 )) -ge ${timeoutS} ]; then echo "unhealthy: /api/health answered \${code:-nothing} for ${timeoutS} s" >&2; exit 4; fi
   sleep 0.25
 done`;

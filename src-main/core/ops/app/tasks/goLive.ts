@@ -11,7 +11,7 @@ import { releasesToKeep, toReleaseInfo } from '../../releases';
 import { connection, type AppJob, type AppTask } from '../appJob';
 
 /** How long a release has to answer /api/health, unless the app says otherwise (a big migration may need more). */
-export const HEALTH_TIMEOUT_S = 30;
+const HEALTH_TIMEOUT_S = 30;
 
 export function healthTimeoutOf(app: Pick<App, 'healthTimeoutS'>): number {
   return app.healthTimeoutS ?? HEALTH_TIMEOUT_S;

@@ -21,7 +21,6 @@ export async function readState(job: AppJob, ctx: StepContext, takeOver?: string
   return readAppState(job.app.name, out.stdout);
 }
 
-/** The release `current` points at, as the manifest knows it (or as the disk shows it). */
 /**
  * The release `current` points at, as the manifest records it. A release the manifest does not
  * know (a job cut off between switching and recording) is named after its version in the library
