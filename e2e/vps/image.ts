@@ -77,6 +77,8 @@ export async function buildDebianDisk(o: {
   packages: readonly string[];
   /** Installed afterwards by apt-get inside the new system, with Debian's defaults (Recommends too), as Skiff's setup does on a server. */
   thenInstall?: readonly string[];
+  /** Leave apt's package lists in place, as a server that ran apt-get has them (its next update then only checks). */
+  keepAptLists?: boolean;
   rootKeyPub: string;
   qcow2: string;
 }): Promise<void> {
@@ -93,6 +95,7 @@ export async function buildDebianDisk(o: {
   ];
   await run('mmdebstrap', [
     '--variant=apt', `--include=${o.packages.join(',')}`,
+    ...(o.keepAptLists ? ['--skip=cleanup/apt/lists'] : []),
     ...hooks.map((h) => `--customize-hook=${h}`),
     'bookworm', join(work, 'rootfs.tar'), mirror(),
   ]);

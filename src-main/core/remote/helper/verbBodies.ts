@@ -74,7 +74,8 @@ ssh_unit() { if systemctl cat ssh.service >/dev/null 2>&1; then echo ssh; else e
 
 verb_version() { echo "skiff-root @VERSION@"; }
 
-verb_apt_update() { apt-get update -q; }
+# Translations of package descriptions are never read on a server: 6 MB less to fetch and parse.
+verb_apt_update() { apt-get update -q -o Acquire::Languages=none; }
 verb_apt_upgrade() { apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold upgrade; }
 verb_apt_install() { apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"; }
 
