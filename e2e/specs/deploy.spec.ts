@@ -72,8 +72,8 @@ test('drop a zip, go live, ship again, roll back in one click, and survive a bro
   await expect(page.getByRole('region', { name: /Job: Set up shop-box/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
 
   // A new app with a domain served by Caddy over plain HTTP (no certificates in a sandbox).
-  await page.getByRole('button', { name: 'New app' }).click();
-  const appForm = page.getByRole('dialog', { name: 'New app' });
+  await page.getByRole('button', { name: 'New app', exact: true }).click();
+  const appForm = page.getByRole('dialog', { name: 'New app', exact: true });
   await appForm.getByLabel('Name', { exact: true }).fill('shop');
   await appForm.getByLabel('Domain (optional)').fill(DOMAIN);
   await appForm.getByLabel('HTTPS').selectOption('off');

@@ -1,6 +1,8 @@
-// A fleet deploy through the UI, on two set-up VMs with three apps: the preflight stops a run
-// before any change when one server's disk is full, naming it; a target that fails its health gate
-// rolls itself back and the recap shows it; "retry the failed ones" deploys only that one. (Rolling
+// The fleet page through the UI, on two VMs: both set up and audited in one run each (a summary
+// of which server fails what), apps made from a template and by hand, then a fleet deploy: the
+// preflight stops a run before any change when one server's disk is full, naming it; a target that
+// fails its health gate rolls itself back and the recap shows it; "retry the failed ones" deploys
+// only that one; last, one server hardened from the page and audited again. (Rolling
 // the whole fleet back, and a repeated deploy that changes nothing, are proven on many apps by
 // tests/integration/deploy.test.ts.)
 import { mkdtempSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { buildVersionZip } from '../fixtures/versionZip';
 import { ensurePreparedDisk } from '../vps/prepared';
 import { TestVps } from '../vps/vm';
 import { expect, ownVps, test } from '../support/fixtures';
-import { addTrustedServer, createAppInUi, rootKeyFor, setUpServerInUi } from '../support/ui';
+import { addTrustedServer, createAppInUi, rootKeyFor } from '../support/ui';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -32,15 +34,6 @@ function served(vps: TestVps, domain: string): Promise<string> {
   });
 }
 
-async function addServerWithApps(page: Page, vps: TestVps, server: string, apps: string[]): Promise<void> {
-  await addTrustedServer(page, vps, server, await rootKeyFor(vps));
-  await setUpServerInUi(page, server);
-  for (const name of apps) {
-    await createAppInUi(page, { name, domain: `${name}.fleet.test` });
-    await page.getByRole('button', { name: `← ${server}` }).click();
-  }
-}
-
 const outcome = (page: Page, label: string) => page.getByRole('table', { name: 'Fleet targets' }).getByRole('row', { name: label }).getByTestId('fleet-outcome');
 const recap = (page: Page) => page.getByTestId('fleet-recap');
 
@@ -52,15 +45,44 @@ test('a fleet deploy: preflight before any change, canary and batches, a failed 
   const v2 = buildVersionZip(path.join(dir, 'fleet v2.zip'), { label: 'v2' });
   const { page } = await launchSkiff();
 
-  await addServerWithApps(page, a, 'fleet-a', ['alpha', 'beta']);
-  await addServerWithApps(page, b, 'fleet-b', ['gamma']);
+  await addTrustedServer(page, a, 'fleet-a', await rootKeyFor(a));
+  await addTrustedServer(page, b, 'fleet-b', await rootKeyFor(b));
 
-  // v1 to all three: a canary, then the rest.
-  await page.getByRole('navigation', { name: 'Servers' }).getByRole('button', { name: 'Fleet' }).click();
+  // Both servers set up in one fleet run, then audited: one recap, and which server fails what.
+  const nav = page.getByRole('navigation', { name: 'Servers' });
+  await nav.getByRole('button', { name: 'Fleet', exact: true }).click();
+  const serversForm = page.getByRole('form', { name: 'Fleet servers' });
+  await serversForm.getByLabel('Server fleet-a').check();
+  await serversForm.getByLabel('Server fleet-b').check();
+  await serversForm.getByRole('button', { name: 'Set up 2 server(s)' }).click();
+  await expect(recap(page)).toHaveText('ok=0 changed=2 failed=0 skipped=0 unreachable=0', { timeout: 600_000 });
+  await serversForm.getByRole('button', { name: 'Audit 2 server(s)' }).click();
+  await expect(recap(page)).toHaveText('ok=2 changed=0 failed=0 skipped=0 unreachable=0', { timeout: 300_000 });
+  const summary = page.getByRole('table', { name: 'Audit summary' });
+  for (const server of ['fleet-a', 'fleet-b']) await expect(summary.getByRole('row', { name: server })).toContainText('Password logins');
+
+  // fleet-a's two apps from a template (tagged "web"), fleet-b's one by hand.
+  await nav.getByRole('button', { name: /fleet-a/ }).click();
+  await page.getByRole('button', { name: 'New apps from a template' }).click();
+  const tpl = page.getByRole('dialog', { name: 'New apps from a template' });
+  await tpl.getByLabel('Names').fill('alpha beta');
+  await tpl.getByLabel('Domain pattern (optional)').fill('{name}.fleet.test');
+  await tpl.getByLabel('HTTPS').selectOption('off');
+  await tpl.getByLabel('Tags (optional, for fleet runs)').fill('web');
+  await expect(tpl.getByTestId('template-preview')).toContainText('2 app(s): alpha, beta · alpha.fleet.test');
+  await tpl.getByRole('button', { name: 'Create 2 app(s)' }).click();
+  await expect(tpl).toHaveCount(0);
+  await nav.getByRole('button', { name: /fleet-b/ }).click();
+  await createAppInUi(page, { name: 'gamma', domain: 'gamma.fleet.test' });
+
+  // v1 to all three (picked by tag, and by hand): a canary, then the rest.
+  await nav.getByRole('button', { name: 'Fleet', exact: true }).click();
   const form = page.getByRole('form', { name: 'Fleet deploy' });
   await form.getByLabel('Version zip').setInputFiles(v1);
   await expect(form.getByRole('combobox')).toHaveValue(/^[0-9a-f]{64}$/);
-  for (const label of ['alpha on fleet-a', 'beta on fleet-a', 'gamma on fleet-b']) await form.getByLabel(label).check();
+  await form.getByRole('button', { name: '#web (2)' }).click();
+  await form.getByLabel('gamma on fleet-b').check();
+  for (const label of ['alpha on fleet-a', 'beta on fleet-a']) await expect(form.getByLabel(label)).toBeChecked();
   await form.getByRole('button', { name: 'Deploy to 3 app(s)' }).click();
   await expect(recap(page)).toHaveText('ok=0 changed=3 failed=0 skipped=0 unreachable=0', { timeout: 600_000 });
   expect([await served(a, 'alpha.fleet.test'), await served(a, 'beta.fleet.test'), await served(b, 'gamma.fleet.test')]).toEqual(['v1', 'v1', 'v1']);
@@ -94,4 +116,15 @@ test('a fleet deploy: preflight before any change, canary and batches, a failed 
   await expect(page.getByRole('table', { name: 'Fleet targets' }).locator('tr[data-outcome]')).toHaveAttribute('aria-label', 'beta on fleet-a');
   await expect(recap(page)).toHaveText('ok=0 changed=1 failed=0 skipped=0 unreachable=0', { timeout: 300_000 });
   expect(await served(a, 'beta.fleet.test')).toBe('v2');
+
+  // Hardening from the fleet page asks once, then hardens; the next audit no longer fails its SSH items.
+  await serversForm.getByLabel('Server fleet-b').check();
+  await serversForm.getByRole('button', { name: 'Harden 1 server(s)' }).click();
+  await page.getByRole('alertdialog', { name: 'Harden servers?' }).getByRole('button', { name: 'Harden them' }).click();
+  await expect(recap(page)).toHaveText('ok=0 changed=1 failed=0 skipped=0 unreachable=0', { timeout: 600_000 });
+  await serversForm.getByRole('button', { name: 'Audit 1 server(s)' }).click();
+  await expect(recap(page)).toHaveText('ok=1 changed=0 failed=0 skipped=0 unreachable=0', { timeout: 300_000 });
+  await expect(summary.getByRole('row', { name: 'fleet-b' })).not.toContainText('Password logins');
+  await expect(summary.getByRole('row', { name: 'fleet-b' })).not.toContainText('Root login over SSH');
+  expect(await served(b, 'gamma.fleet.test')).toBe('v2');
 });
