@@ -37,7 +37,7 @@ function served(vps: TestVps, domain: string): Promise<string> {
 const outcome = (page: Page, label: string) => page.getByRole('table', { name: 'Fleet targets' }).getByRole('row', { name: label }).getByTestId('fleet-outcome');
 const recap = (page: Page) => page.getByTestId('fleet-recap');
 
-test('a fleet deploy: preflight before any change, canary and batches, a failed target rolled back and retried alone', async ({ launchSkiff }) => {
+test('the fleet page: set up and audit two servers at once, a deploy with preflight, canary and batches, a failed target rolled back and retried alone, and hardening', async ({ launchSkiff }) => {
   test.setTimeout(1_500_000);
   const [a, b] = [vmA(), vmB()];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-e2e-fleet-'));
