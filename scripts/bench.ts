@@ -1,6 +1,6 @@
-// `npm run bench [deploy|backups]`: Skiff's figures beside a plain-OpenSSH baseline measured in the
+// `npm run bench [deploy|backups|fleet]`: Skiff's figures beside a plain-OpenSSH baseline measured in the
 // same run, against a fresh set-up test VPS. Prints; asserts nothing (figures are not tests). Each
-// section is a module in scripts/bench/ (deploy.ts, backups.ts); naming one runs only that one.
+// section is a module in scripts/bench/ (deploy.ts, backups.ts, fleet.ts); naming one runs only that one.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,11 +12,14 @@ import { sh } from '../src-main/core/remote/quote';
 import type { Job } from '../src-shared/domain';
 import { benchBackups } from './bench/backups';
 import { benchDeploy } from './bench/deploy';
+import { benchFleet } from './bench/fleet';
 
 const log = (s: string) => console.log(`[bench] ${s}`);
 
 const only = process.argv[2];
-if (only && only !== 'deploy' && only !== 'backups') throw new Error(`unknown bench section "${only}" (deploy, backups)`);
+const SECTIONS = ['deploy', 'backups', 'fleet'];
+if (only && !SECTIONS.includes(only)) throw new Error(`unknown bench section "${only}" (${SECTIONS.join(', ')})`);
+const runs = (section: string) => !only || only === section;
 const vps = await TestVps.boot({ disk: await ensurePreparedDisk(log), log });
 try {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-bench-'));
@@ -30,8 +33,9 @@ try {
   await wait(core.ops.setup(server.id, 'skiff'));
 
   const rows = [
-    ...(only === 'backups' ? [] : await benchDeploy({ vps, core, server, key, dir, log })),
-    ...(only === 'deploy' ? [] : await benchBackups({ vps, core, serverId: server.id, key, dir, log })),
+    ...(runs('deploy') ? await benchDeploy({ vps, core, server, key, dir, log }) : []),
+    ...(runs('backups') ? await benchBackups({ vps, core, serverId: server.id, key, dir, log }) : []),
+    ...(runs('fleet') ? await benchFleet({ core, server, key, dir, log }) : []),
   ];
   core.close();
   console.log(`\n${'figure'.padEnd(44)} ${'skiff'.padStart(14)} ${'baseline'.padStart(14)}`);

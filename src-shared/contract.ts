@@ -2,8 +2,9 @@
 // output type, and every event channel. Both hosts (Electron IPC, browser WebSocket) validate
 // inputs against these schemas before a handler sees them.
 import { z } from 'zod';
-import type { App, AppInfo, Backup, BackupSchedule, BackupSettings, ScheduleStatus, ConnectionStatus, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
+import type { App, AppInfo, Backup, BackupSchedule, BackupSettings, ScheduleStatus, ConnectionStatus, FleetRunState, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
 import type { SkiffErrorPayload } from './errors';
+import { expandNames, fillPattern } from './appTemplate';
 import { deployUserProblem } from './names';
 
 /** Phantom marker for an output type (outputs come from trusted main; only inputs are parsed). */
@@ -21,6 +22,10 @@ export const hostName = z
   .max(253, 'Host is at most 253 characters')
   .regex(/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]+|[A-Za-z0-9]([A-Za-z0-9-]{0,62})?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62})?)*\.?)$/, 'Host must be a host name or an IP address')
   .transform((h) => h.replace(/^\[(.*)\]$/, '$1'));
+
+/** Labels for picking fleet targets: lowercase, deduplicated. */
+export const tagList = z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, 'Tags are letters, digits, . _ and - (at most 32)'))
+  .max(20, 'At most 20 tags').transform((t) => [...new Set(t)]);
 
 export const sshPort = z.coerce.number().int('Port must be a whole number').min(1, 'Port must be 1 to 65535').max(65535, 'Port must be 1 to 65535');
 
@@ -51,6 +56,7 @@ export const addServerInput = z.object({
   port: sshPort.default(22),
   user: loginUser,
   auth: authInput,
+  tags: tagList.optional(),
 });
 export type AddServerInput = z.input<typeof addServerInput>;
 
@@ -61,6 +67,7 @@ export const updateServerInput = z.object({
   port: sshPort.optional(),
   user: loginUser.optional(),
   auth: authInput.optional(),
+  tags: tagList.optional(),
 });
 export type UpdateServerInput = z.input<typeof updateServerInput>;
 
@@ -111,6 +118,7 @@ const appFields = {
   keepReleases: z.coerce.number().int().min(1).max(50).default(5),
   healthTimeoutS: z.coerce.number().int('Use whole seconds').min(5, 'Give the health check at least 5 s').max(600, 'At most 600 s').optional(),
   binary: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'Binary must be a file name').default('pocketbase'),
+  tags: tagList.default([]),
   env: z.array(z.object({ key: envKey, value: envValue.optional(), secret: z.boolean().default(false) })).max(200).default([]),
   // Passed to PocketBase's CLI after "--", and still refused when they start with "-" (read as a flag by older tools).
   superuserEmail: z.union([z.literal(''), z.email('Superuser email must be an email address').refine((e) => !e.startsWith('-'), 'The superuser email cannot start with "-"')]).optional(),
@@ -119,10 +127,36 @@ const appFields = {
     .refine((p) => !/[\n\r\0]/.test(p), 'The superuser password cannot contain line breaks').optional(),
 };
 export const createAppInput = z.object({ serverId: id, ...appFields });
+
+/** Many apps from one template: names like "shop-{1..50}", {name} in the domain and env values. */
+export const createAppsInput = z.object({
+  serverId: id,
+  names: z.string().max(20_000).transform((spec, ctx) => {
+    try { return expandNames(spec); } catch (e) { ctx.addIssue({ code: 'custom', message: (e as Error).message }); return z.NEVER; }
+  }),
+  domainPattern: z.string().trim().max(253).optional(),
+  tls: appFields.tls,
+  keepReleases: appFields.keepReleases,
+  binary: appFields.binary,
+  env: appFields.env,
+  tags: appFields.tags,
+}).superRefine((o, ctx) => {
+  if (!o.domainPattern) return;
+  if (o.names.length > 1 && !o.domainPattern.includes('{name}')) ctx.addIssue({ code: 'custom', path: ['domainPattern'], message: 'With more than one app, the domain needs {name} in it, like {name}.example.com' });
+  const bad = o.names.map((n) => fillPattern(o.domainPattern!, n)).find((d) => !domainName.safeParse(d).success);
+  if (bad) ctx.addIssue({ code: 'custom', path: ['domainPattern'], message: `"${bad}" is not a domain like app.example.com` });
+});
 export const updateAppInput = z.object({
   id,
   ...Object.fromEntries(Object.entries(appFields).map(([k, v]) => [k, (v as z.ZodTypeAny).optional()])),
 }) as unknown as z.ZodObject<{ id: typeof id } & { [K in keyof typeof appFields]: z.ZodOptional<(typeof appFields)[K]> }>;
+
+/** How a fleet run proceeds: a canary alone, then batches of N, stopping once failures pass a threshold. */
+const fleetOptions = {
+  batchSize: z.coerce.number().int('Use a whole number').min(1, 'Run at least 1 at a time').max(50, 'At most 50 at a time').default(5),
+  maxFailures: z.coerce.number().int('Use a whole number').min(0, 'At least 0').max(1000, 'At most 1000').default(0),
+  canary: z.boolean().default(true),
+};
 
 export const contract = {
   'host.info': { input: z.object({}), output: out<AppInfo>() },
@@ -166,6 +200,8 @@ export const contract = {
   /** Creates the app record (port picked or checked against the server); nothing is deployed yet. */
   'apps.create': { input: createAppInput, output: out<App>() },
   'apps.update': { input: updateAppInput, output: out<App>() },
+  /** Creates apps from a template; every name is checked before any is made. */
+  'apps.createMany': { input: createAppsInput, output: out<App[]>() },
   'apps.deploy': { input: z.object({ id, sha256 }), output: out<Job>() },
   'apps.rollback': { input: z.object({ id, releaseId: z.string().regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$/, 'not a release id'), restoreData: z.boolean().default(false) }), output: out<Job>() },
   /** Typed confirmation (the app's name); first a final backup brought home ("keep"), verified by a drill ("archive"), or none. */
@@ -207,6 +243,24 @@ export const contract = {
   'versions.export': { input: z.object({ sha256 }), output: out<{ path: string }>() },
   /** Downloads an official PocketBase release for the server's CPU, verifies its checksum, and adds it. */
   'versions.fetchOfficial': { input: z.object({ version: z.string().regex(/^\d+\.\d+\.\d+$/, 'Version must look like 0.28.4'), serverId: id }), output: out<Version>() },
+  /** The last fleet run (live while it runs), if any since Skiff started. */
+  'fleet.state': { input: z.object({}), output: out<{ run: FleetRunState | null }>() },
+  /** Preflights every app, then deploys the version: a canary, then batches. Returns at once; 'fleet.changed' follows it. */
+  'fleet.deploy': { input: z.object({ appIds: z.array(id).min(1, 'Pick at least one app').max(500, 'At most 500 apps at once'), sha256, ...fleetOptions }), output: out<FleetRunState>() },
+  /** Setup, hardening or an audit on many servers, the same way: checked first, then batches, one recap. */
+  'fleet.servers': {
+    input: z.object({
+      action: z.enum(['setup', 'harden', 'audit']),
+      serverIds: z.array(id).min(1, 'Pick at least one server').max(500, 'At most 500 servers at once'),
+      appUser: z.string().trim().default('skiff').superRefine((u, ctx) => { const why = deployUserProblem(u); if (why) ctx.addIssue({ code: 'custom', message: why }); }),
+      ...fleetOptions,
+    }),
+    output: out<FleetRunState>(),
+  },
+  /** The last run's failed and unreachable targets, again. */
+  'fleet.retryFailed': { input: z.object(fleetOptions), output: out<FleetRunState>() },
+  /** Every app the last fleet deploy changed, back to the release it served before. */
+  'fleet.rollback': { input: z.object(fleetOptions), output: out<FleetRunState>() },
 } as const;
 
 export type Contract = typeof contract;
@@ -220,6 +274,7 @@ export const events = {
   'servers.changed': out<{ serverId: string }>(),
   'job.event': out<JobEvent>(),
   'apps.changed': out<{ appId: string }>(),
+  'fleet.changed': out<FleetRunState>(),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

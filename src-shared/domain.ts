@@ -46,6 +46,8 @@ export interface Server {
   setup?: ServerSetupState;
   hardening?: ServerHardeningState;
   lastAudit?: AuditReport;
+  /** The user's own labels ("prod", "eu"): fleet runs pick servers and their apps by them. */
+  tags?: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -213,6 +215,8 @@ export interface App {
   binary: string;
   env: AppEnvVar[];
   superuserEmail?: string;
+  /** The user's own labels: fleet runs pick apps by them. */
+  tags?: string[];
   /** Seconds a new release has to answer /api/health (default 30); the go-live guard waits 30 s more. */
   healthTimeoutS?: number;
   createdAt: string;
@@ -345,4 +349,63 @@ export interface ScheduleStatus {
   lastRun?: { at: string; ok: boolean; backup: string; pushed: 'yes' | 'no' | 'failed'; addedBytes: number; error?: string; /** The drill run after the backup, when the schedule asks for one. */ drill?: 'ok' | 'failed' };
   /** A failed last run, or no successful backup for twice the interval. */
   flag?: { kind: 'failed' | 'missing'; message: string };
+}
+
+// ---- Fleet runs: one action over many apps and servers ----
+
+export interface FleetTarget {
+  /** The app's id for app runs, the server's for server runs (setup, harden, audit). */
+  key: string;
+  appId?: string;
+  serverId: string;
+  /** For people: "web on prod-1". */
+  label: string;
+}
+
+export type TargetOutcome = 'pending' | 'running' | 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface TargetState {
+  target: FleetTarget;
+  outcome: TargetOutcome;
+  /** The target's own job (its live log), once it started. */
+  jobId?: string;
+  /** Why it failed, was skipped, or did not pass the preflight. */
+  reason?: string;
+  /** The release that served before this run (what "roll back the whole fleet" goes back to). */
+  from?: string;
+}
+
+export interface FleetOptions {
+  /** Targets run at once after the canary (default 5). */
+  batchSize: number;
+  /** The run stops once more targets than this have failed (default 0: the first failure stops it). */
+  maxFailures: number;
+  /** Run one target alone first (default on). */
+  canary: boolean;
+}
+
+export type FleetCounts = Record<'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable', number>;
+
+export interface FleetRecap {
+  /** Set when the preflight stopped the run before any change. */
+  stoppedBeforeChange?: string;
+  /** Set when failures passed the threshold and the rest was not attempted. */
+  stoppedAfterFailures?: boolean;
+  targets: TargetState[];
+  counts: FleetCounts;
+}
+
+export type FleetServerAction = 'setup' | 'harden' | 'audit';
+
+export interface FleetRunState {
+  kind: 'deploy' | 'rollback' | FleetServerAction;
+  /** The version a deploy run ships. */
+  versionSha256?: string;
+  title: string;
+  startedAt: string;
+  running: boolean;
+  targets: TargetState[];
+  recap?: FleetRecap;
+  /** A run that could not start or broke off, with the reason. */
+  error?: string;
 }

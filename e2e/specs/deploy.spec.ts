@@ -34,6 +34,18 @@ function viaCaddy(pathname: string, body?: unknown, host = DOMAIN): Promise<{ st
   });
 }
 
+function viaCaddyText(pathname: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: vm().ports.http, path: pathname, headers: { Host: DOMAIN }, timeout: 10_000 }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function servedVersion(): Promise<string> {
   const r = await viaCaddy('/api/fixture');
   return typeof r.json.version === 'string' ? r.json.version : `HTTP ${r.status}`;
@@ -60,8 +72,8 @@ test('drop a zip, go live, ship again, roll back in one click, and survive a bro
   await expect(page.getByRole('region', { name: /Job: Set up shop-box/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
 
   // A new app with a domain served by Caddy over plain HTTP (no certificates in a sandbox).
-  await page.getByRole('button', { name: 'New app' }).click();
-  const appForm = page.getByRole('dialog', { name: 'New app' });
+  await page.getByRole('button', { name: 'New app', exact: true }).click();
+  const appForm = page.getByRole('dialog', { name: 'New app', exact: true });
   await appForm.getByLabel('Name', { exact: true }).fill('shop');
   await appForm.getByLabel('Domain (optional)').fill(DOMAIN);
   await appForm.getByLabel('HTTPS').selectOption('off');
@@ -81,6 +93,22 @@ test('drop a zip, go live, ship again, roll back in one click, and survive a bro
   await page.getByLabel('Version zip').setInputFiles(v2);
   await expect(page.getByRole('region', { name: /Job: Deploy shop v2\.zip/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 180_000 });
   expect(await servedVersion()).toBe('v2');
+
+  // One file of pb_public changed: only that file travels, and it is served.
+  const v2b = buildVersionZip(path.join(dir, 'shop v2b.zip'), { label: 'v2', publicFiles: { 'index.html': 'v2, one file changed' } });
+  await page.getByLabel('Version zip').setInputFiles(v2b);
+  const deltaRegion = page.getByRole('region', { name: /Job: Deploy shop v2b\.zip/ });
+  await expect(deltaRegion.getByTestId('job-status')).toHaveText('succeeded', { timeout: 180_000 });
+  const deltaLog = await deltaRegion.getByTestId('log-view').evaluate((el) => (el as HTMLElement & { skiffText: () => string }).skiffText());
+  expect(deltaLog).toMatch(/sent \d+ B of [\d.]+ KiB: 1 of 3 files/);
+  expect((await viaCaddyText('/index.html'))).toBe('v2, one file changed');
+
+  // Dropped again, it changes nothing: no upload, no restart.
+  await page.getByLabel('Version zip').setInputFiles(v2b);
+  // (Only the new job's log can say so: the view switches to it.)
+  const again = page.getByRole('region', { name: /Job: Deploy shop v2b\.zip/ });
+  await expect.poll(() => again.getByTestId('log-view').evaluate((el) => (el as HTMLElement & { skiffText: () => string }).skiffText()), { timeout: 60_000 }).toMatch(/nothing to do, no restart/);
+  await expect(again.getByTestId('job-status')).toHaveText('succeeded');
 
   // One click back to v1: no upload.
   const releases = page.getByRole('table', { name: 'Releases' });

@@ -37,8 +37,8 @@ export async function setUpServerInUi(page: Page, name: string): Promise<void> {
 
 /** Creates an app on the open server page, served over plain HTTP (no certificates in a sandbox). */
 export async function createAppInUi(page: Page, o: { name: string; domain: string; superuser?: { email: string; password: string } }): Promise<void> {
-  await page.getByRole('button', { name: 'New app' }).click();
-  const form = page.getByRole('dialog', { name: 'New app' });
+  await page.getByRole('button', { name: 'New app', exact: true }).click();
+  const form = page.getByRole('dialog', { name: 'New app', exact: true });
   await form.getByLabel('Name', { exact: true }).fill(o.name);
   await form.getByLabel('Domain (optional)').fill(o.domain);
   await form.getByLabel('HTTPS').selectOption('off');

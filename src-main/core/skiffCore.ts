@@ -4,6 +4,7 @@ import { EventHub } from './events';
 import { JobRunner } from './jobs/runner';
 import { JobStore } from './jobs/jobStore';
 import { Operations } from './ops/operations';
+import { FleetService } from './fleet/fleetService';
 import { AppStore } from './apps/appStore';
 import { AppService } from './apps/service';
 import { BackupStore } from './backups/backupStore';
@@ -39,6 +40,7 @@ export interface SkiffCore {
   servers: ServerService;
   jobs: { store: JobStore; runner: JobRunner };
   ops: Operations;
+  fleet: FleetService;
   apps: AppService;
   versions: VersionLibrary;
   backups: BackupService;
@@ -70,10 +72,18 @@ export function createCore(opts: CoreOptions): SkiffCore {
   const installation = { id: installationId(settings), who: `${os.userInfo().username}@${os.hostname()}` };
   const backupStore = new BackupStore(opts.dataDir);
   const backups = new BackupService(backupStore, apps, servers, pool);
-  const ops = new Operations({ servers, pool, runner, apps, versions, vault, backups: backupStore, installation });
+  const opsDeps = { servers, pool, runner, apps, versions, vault, backups: backupStore, installation };
+  const ops = new Operations(opsDeps);
+  const fleet = new FleetService(opsDeps, {
+    deploy: (appId, sha256) => ops.deploy(appId, sha256),
+    rollback: (appId, releaseId) => ops.rollback(appId, releaseId, false),
+    setup: (serverId, appUser) => ops.setup(serverId, appUser),
+    harden: (serverId) => ops.harden(serverId),
+    audit: (serverId) => ops.audit(serverId),
+  }, (state) => events.emit('fleet.changed', state));
   // Jobs cut off when Skiff last stopped: read their apps back and finish what they owed.
   if (opts.reconcileInterrupted !== false) ops.reconcileInterrupted();
   const backupScheduler = new DesktopScheduler(backupStore, (id) => apps.exists(id), (id) => ops.backupNow(id, 'scheduled'), (id) => runner.isActive(id));
   if (opts.backupScheduler !== false) backupScheduler.begin();
-  return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, apps, versions, backups, backupScheduler, dataDir: opts.dataDir, close: () => { backupScheduler.stop(); pool.closeAll(); } };
+  return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, fleet, apps, versions, backups, backupScheduler, dataDir: opts.dataDir, close: () => { backupScheduler.stop(); pool.closeAll(); } };
 }

@@ -4,12 +4,14 @@ import { ServerFormDialog } from './dialogs/ServerFormDialog';
 import { ImportSshConfigDialog } from './dialogs/ImportSshConfigDialog';
 import { StatusDot } from './components/StatusDot';
 import { BackupsPage } from './pages/BackupsPage';
+import { FleetPage } from './pages/FleetPage';
 import { ServerPage } from './pages/ServerPage';
 import { useAppInfo } from './stores/appInfo';
 import { subscribeServerEvents, useServers } from './stores/servers';
 import { subscribeJobEvents } from './stores/jobs';
 import { subscribeAppEvents } from './stores/apps';
 import { subscribeBackupEvents } from './stores/backups';
+import { subscribeFleetEvents } from './stores/fleet';
 
 export function App() {
   const { servers, loaded, selectedId, connection, load, select, upsert } = useServers();
@@ -17,14 +19,15 @@ export function App() {
   const [adding, setAdding] = useState(false);
   const [importing, setImporting] = useState(false);
   const [connectAfterAdd, setConnectAfterAdd] = useState<string | null>(null);
-  const [showBackups, setShowBackups] = useState(false);
+  const [page, setPage] = useState<'server' | 'backups' | 'fleet'>('server');
 
   useEffect(() => {
     const offServers = subscribeServerEvents();
     const offJobs = subscribeJobEvents();
     const offApps = subscribeAppEvents();
     const offBackups = subscribeBackupEvents();
-    const off = () => { offServers(); offJobs(); offApps(); offBackups(); };
+    const offFleet = subscribeFleetEvents();
+    const off = () => { offServers(); offJobs(); offApps(); offBackups(); offFleet(); };
     void load();
     void useAppInfo.getState().load();
     return off;
@@ -39,7 +42,7 @@ export function App() {
         <ul className="server-list">
           {servers.map((s) => (
             <li key={s.id}>
-              <button type="button" className={s.id === selectedId && !showBackups ? 'active' : ''} onClick={() => { setShowBackups(false); select(s.id); }}>
+              <button type="button" className={s.id === selectedId && page === 'server' ? 'active' : ''} onClick={() => { setPage('server'); select(s.id); }}>
                 <StatusDot state={connection[s.id]?.state ?? 'idle'} />
                 <span>{s.name}</span>
               </button>
@@ -47,7 +50,8 @@ export function App() {
           ))}
         </ul>
         <ul className="server-list">
-          <li><button type="button" className={showBackups ? 'active' : ''} onClick={() => setShowBackups(true)}>Backups</button></li>
+          <li><button type="button" className={page === 'fleet' ? 'active' : ''} onClick={() => setPage('fleet')}>Fleet</button></li>
+          <li><button type="button" className={page === 'backups' ? 'active' : ''} onClick={() => setPage('backups')}>Backups</button></li>
         </ul>
         <div className="sidebar-actions">
           <button type="button" className="button-primary" onClick={() => setAdding(true)}>Add server</button>
@@ -63,7 +67,7 @@ export function App() {
             {info.keychain.error && <code className="notice-detail">{info.keychain.error}</code>}
           </div>
         )}
-        {showBackups ? <BackupsPage /> : selected ? (
+        {page === 'backups' ? <BackupsPage /> : page === 'fleet' ? <FleetPage /> : selected ? (
           <ServerPage
             key={selected.id}
             server={selected}
@@ -85,13 +89,13 @@ export function App() {
       </main>
       {adding && (
         <ServerFormDialog
-          onSaved={(s) => { upsert(s); select(s.id); setAdding(false); setConnectAfterAdd(s.id); }}
+          onSaved={(s) => { upsert(s); select(s.id); setPage('server'); setAdding(false); setConnectAfterAdd(s.id); }}
           onCancel={() => setAdding(false)}
         />
       )}
       {importing && (
         <ImportSshConfigDialog
-          onImported={(list) => { list.forEach(upsert); if (list[0]) select(list[0].id); setImporting(false); }}
+          onImported={(list) => { list.forEach(upsert); if (list[0]) { select(list[0].id); setPage('server'); } setImporting(false); }}
           onCancel={() => setImporting(false)}
         />
       )}

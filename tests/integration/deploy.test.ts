@@ -1,11 +1,13 @@
 // Deploy, redeploy, rollback and their failure modes against a real set-up VM, through Caddy.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVersionZip, writeZip } from '../../e2e/fixtures/versionZip';
 import type { TestVps } from '../../e2e/vps/vm';
-import type { App, JobEvent, Server, Version } from '../../src-shared/domain';
+import type { App, FleetRecap, JobEvent, Server, Version } from '../../src-shared/domain';
+import { readJobLog } from '../../src-main/core/jobs/jobLog';
 import { runJob, setUpServer, viaCaddy as caddy, type TestCore } from './helpers';
 
 let vps: TestVps;
@@ -31,6 +33,8 @@ beforeAll(async () => {
   v.v2 = await add(buildVersionZip(path.join(dir, 'v2.zip'), { label: 'v2', publicFiles: { 'index.html': '<h1>v2</h1>' }, migrations: { '1_init.js': '// 1', '2_more.js': '// 2' } }));
   v.broken = await add(buildVersionZip(path.join(dir, 'broken.zip'), { label: 'broken', broken: 'unhealthy' }));
   v.big = await add(buildVersionZip(path.join(dir, 'big.zip'), { label: 'big', payloadBytes: 40 * 1024 * 1024 }));
+  v.f1 = await add(buildVersionZip(path.join(dir, 'f1.zip'), { label: 'f1', payloadBytes: 2 * 1024 * 1024 }));
+  v.f2 = await add(buildVersionZip(path.join(dir, 'f2.zip'), { label: 'f2', payloadBytes: 2 * 1024 * 1024 }));
   app = await core.apps.create({
     serverId: server.id, name: 'web', domain: DOMAIN, tls: 'off', keepReleases: 5, binary: 'pocketbase', healthTimeoutS: 15,
     env: [{ key: 'GREETING', value: 'hi "there" $(reboot) `x`', secret: false }, { key: 'API_KEY', value: 'k3y-$ecret', secret: true }],
@@ -59,7 +63,10 @@ describe('deploy', () => {
     expect(log).toMatch(/Upload v1 "first" \$\(x\)\.zip/);
     expect(log).toMatch(/healthy: \/api\/health answered 200/);
     expect(progress.length).toBeGreaterThan(0);
-    expect(progress.at(-1)).toMatchObject({ bytes: v.v1.size, total: v.v1.size });
+    const last = progress.at(-1) as Extract<JobEvent, { type: 'progress' }>;
+    expect(last.bytes).toBe(last.total);
+    // A first deploy sends every file (the store is empty).
+    expect(job.steps[1].note).toMatch(/^sent [\d.]+ K?i?B of [\d.]+ K?i?B: 4 of 4 files/);
     expect(await servedVersion()).toBe('v1');
     expect((await viaCaddy('/index.html')).body).toBe('<h1>v1</h1>');
 
@@ -88,12 +95,50 @@ describe('deploy', () => {
     expect((await vps.exec('readlink /opt/skiff/apps/web/current')).stdout.trim()).toBe(`releases/${releases[0].id}`);
   }, 180_000);
 
-  it('redeploying a version already on the server uploads nothing', async () => {
+  it('redeploying the version that serves, with its config unchanged, does nothing and says so: no restart', async () => {
+    const starts = JSON.parse((await viaCaddy('/api/fixture')).body).starts;
     const { job, log } = await runJob(core, () => core.ops.deploy(app.id, v.v2.sha256));
     expect(job.status).toBe('succeeded');
-    expect(job.steps[1]).toMatchObject({ status: 'skipped', note: 'already on the server: nothing to upload' });
+    expect(job.steps[1]).toMatchObject({ status: 'skipped', note: expect.stringMatching(/already serves from releases\/\S+ with this config: nothing to do, no restart$/) });
+    expect(job.steps.slice(2).map((st) => st.status)).toEqual(['skipped', 'skipped']);
     expect(log).not.toMatch(/MiB\/s/);
+    expect(JSON.parse((await viaCaddy('/api/fixture')).body).starts).toBe(starts);
   }, 120_000);
+
+  it('a version uploaded once serves every app on the server: a second app sends nothing', async () => {
+    const docs = await core.apps.create({ serverId: server.id, name: 'docs', domain: 'docs.skiff.test', tls: 'off', keepReleases: 3, binary: 'pocketbase', env: [] });
+    const { job } = await runJob(core, () => core.ops.deploy(docs.id, v.v2.sha256));
+    expect(job.error).toBeUndefined();
+    expect(job.steps[1].note).toMatch(/^all \d+ files are in the server's store: nothing to upload/);
+    expect(JSON.parse((await caddy(vps, 'docs.skiff.test', '/api/fixture')).body).version).toBe('v2');
+    // The two apps' releases are the same files: hard links into the store, which no app can enter.
+    const links = (await vps.exec(`stat -c '%h %U %a' /opt/skiff/apps/docs/current/pocketbase; stat -c '%U %a' /opt/skiff/apps/.store
+runuser -u pb-docs -- ls /opt/skiff/apps/.store >/dev/null 2>&1 && echo LISTED || echo denied`)).stdout.trim();
+    expect(links).toMatch(/^[3-9] skiff 755\nskiff 700\ndenied$/);
+    await runJob(core, () => core.ops.deleteApp(docs.id, 'docs', 'none'));
+  }, 180_000);
+
+  it('a version that changed one file in pb_public sends about that file, and serves it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-delta-'));
+    const big = randomBytes(1_500_000).toString('base64');
+    const add = (label: string, index: string) => core.versions.add(buildVersionZip(path.join(dir, `${label}.zip`), { label: 'v2', publicFiles: { 'index.html': index, 'big.js': big }, migrations: { '1_init.js': '// 1', '2_more.js': '// 2' } }));
+    const a = await add('delta-a', '<h1>a</h1>');
+    const b = await add('delta-b', '<h1>b, changed</h1>');
+    expect((await runJob(core, () => core.ops.deploy(app.id, a.sha256))).job.status).toBe('succeeded');
+    const { job, log } = await runJob(core, () => core.ops.deploy(app.id, b.sha256));
+    expect(job.status).toBe('succeeded');
+    const sent = /sent ([\d.]+) (B|KiB|MiB) of ([\d.]+) (B|KiB|MiB): 1 of 6 files/.exec(job.steps[1].note ?? '');
+    expect(sent, job.steps[1].note).not.toBeNull();
+    const bytes = (n: string, unit: string) => Number(n) * { B: 1, KiB: 1024, MiB: 1048576 }[unit as 'B'];
+    // About the changed file (plus the zip's headers), out of a version of over a MiB.
+    expect(bytes(sent![1], sent![2])).toBeLessThan(2048);
+    expect(bytes(sent![3], sent![4])).toBeGreaterThan(1048576);
+    expect(log).toMatch(/stored 1 new files/);
+    expect((await viaCaddy('/index.html')).body).toBe('<h1>b, changed</h1>');
+    expect((await viaCaddy('/big.js')).body).toBe(big);
+    // Back to v2 for the tests below.
+    expect((await runJob(core, () => core.ops.deploy(app.id, v.v2.sha256))).job.status).toBe('succeeded');
+  }, 300_000);
 });
 
 describe('rollback', () => {
@@ -216,3 +261,88 @@ describe('reading back and deleting', () => {
     expect(r.status).not.toBe(200);
   }, 120_000);
 });
+
+const COUNT = 3;
+let apps: App[];
+
+async function servedBy(a: App): Promise<string> {
+  const r = await caddy(vps, a.domain!, '/api/fixture');
+  return r.status === 200 ? String(r.json.version) : `HTTP ${r.status}`;
+}
+
+const stepNote = (jobId: string) => core.jobs.store.get(jobId)?.steps.find((s) => /^Upload/.test(s.title))?.note ?? '';
+
+describe('many apps on one server, as a fleet (the small version of the fifty-app bench)', () => {
+  it('creates apps from a template: names from a range, {name} in the domain and env, ports picked one by one', async () => {
+    apps = await core.apps.createMany(
+      { serverId: server.id, tls: 'off', keepReleases: 3, binary: 'pocketbase', env: [{ key: 'GREETING', value: 'tenant {name}', secret: false }] },
+      Array.from({ length: COUNT }, (_, i) => `t${i + 1}`), '{name}.many.test',
+    );
+    expect(apps.map((a) => [a.name, a.domain])).toEqual(Array.from({ length: COUNT }, (_, i) => [`t${i + 1}`, `t${i + 1}.many.test`]));
+    expect(new Set(apps.map((a) => a.port)).size).toBe(COUNT);
+    expect(apps[2].env).toEqual([{ key: 'GREETING', value: 'tenant t3', secret: false }]);
+    // A second template naming one of them makes nothing at all.
+    await expect(core.apps.createMany({ serverId: server.id, tls: 'off', keepReleases: 3, binary: 'pocketbase', env: [] }, ['fresh', 't2'], '{name}.many.test'))
+      .rejects.toThrow(/"t2" already exists/);
+    expect(core.apps.list(server.id).map((a) => a.name)).not.toContain('fresh');
+  });
+
+  it('deploys one version to every app: the canary uploads it once, the rest send nothing, all answer on their own domain', async () => {
+    const recap = await core.fleet.deploy(apps.map((a) => a.id), v.f1.sha256, { batchSize: 2 });
+    expect(recap.counts).toEqual({ ok: 0, changed: COUNT, failed: 0, skipped: 0, unreachable: 0 });
+    const [canary, ...rest] = recap.targets;
+    expect(stepNote(canary.jobId!)).toMatch(/^sent [\d.]+ MiB of [\d.]+ MiB/);
+    for (const t of rest) expect(stepNote(t.jobId!)).toMatch(/^all \d+ files are in the server's store: nothing to upload/);
+    expect(await Promise.all(apps.map(servedBy))).toEqual(apps.map(() => 'f1'));
+    const env = JSON.parse((await caddy(vps, apps[2].domain!, '/api/fixture')).body).env;
+    expect(env).toEqual({ GREETING: 'tenant t3' });
+    // Memory per app, for the record (the bench reports it for fifty).
+    const mem = (await vps.exec(`for u in ${apps.map((a) => `skiff-${a.name}.service`).join(' ')}; do systemctl show -p MemoryCurrent --value "$u"; done`)).stdout.trim().split('\n').map(Number);
+    console.log(`[many] memory per app: ${mem.map((m) => `${(m / 1048576).toFixed(1)} MiB`).join(', ')}`);
+    expect(mem.every((m) => m > 0)).toBe(true);
+  }, 300_000);
+
+  it('a preflight that finds an app locked stops the run before any change, naming it', async () => {
+    await vps.exec(`install -d -o skiff -g skiff /opt/skiff/apps/t3/.skiff/lock && echo "job-x someone@elsewhere" > /opt/skiff/apps/t3/.skiff/lock/holder`);
+    const recap = await core.fleet.deploy(apps.map((a) => a.id), v.f2.sha256);
+    expect(recap.stoppedBeforeChange).toMatch(/t3 on deploy box: another job holds the app's lock \(job-x someone@elsewhere\)/);
+    expect(recap.counts).toMatchObject({ changed: 0, failed: 1, skipped: COUNT - 1 });
+    expect(await Promise.all(apps.map(servedBy))).toEqual(apps.map(() => 'f1'));
+    await vps.exec('rm -rf /opt/skiff/apps/t3/.skiff/lock');
+  }, 120_000);
+
+  let v2run: FleetRecap;
+  it('ships a second version to all, then rolls the whole fleet back to the first', async () => {
+    v2run = await core.fleet.deploy(apps.map((a) => a.id), v.f2.sha256, { batchSize: 2 });
+    expect(v2run.counts.changed).toBe(COUNT);
+    expect(v2run.targets.every((t) => /^\d{8}-\d{6}-[0-9a-f]{8}$/.test(t.from ?? ''))).toBe(true);
+    expect(await Promise.all(apps.map(servedBy))).toEqual(apps.map(() => 'f2'));
+
+    core.fleet.startRollbackFleet({ batchSize: 2 });
+    const back = await until(() => { const s = core.fleet.current()!; return s.running ? undefined : s; });
+    expect(back.kind).toBe('rollback');
+    expect(back.recap!.counts).toEqual({ ok: 0, changed: COUNT, failed: 0, skipped: 0, unreachable: 0 });
+    expect(await Promise.all(apps.map(servedBy))).toEqual(apps.map(() => 'f1'));
+    for (const t of back.targets) expect(readJobLog(core.dataDir, t.jobId!)).not.toMatch(/Upload/);
+  }, 600_000);
+
+  it('a repeated deploy changes nothing (ok everywhere); a second run is refused while one goes on, and a retry when nothing failed', async () => {
+    // f1 serves everywhere: a run that changes nothing (ok for every app), quick to wait out.
+    const first = core.fleet.startDeploy(apps.map((a) => a.id), v.f1.sha256);
+    expect(first.running).toBe(true);
+    expect(() => core.fleet.startDeploy([apps[0].id], v.f2.sha256)).toThrow(/A fleet run is going on already/);
+    const done = await until(() => { const s = core.fleet.current()!; return s.running ? undefined : s; });
+    expect(done.recap!.counts).toEqual({ ok: COUNT, changed: 0, failed: 0, skipped: 0, unreachable: 0 });
+    expect(() => core.fleet.startRetryFailed()).toThrow(/Nothing failed in the last fleet run/);
+  }, 300_000);
+});
+
+async function until<T>(probe: () => T | undefined, timeoutMs = 600_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -2,6 +2,7 @@
 // and the env file / superuser secrets, which live in the keychain.
 import { randomUUID } from 'node:crypto';
 import type { App, AppEnvVar, TlsMode } from '../../../src-shared/domain';
+import { fillPattern } from '../../../src-shared/appTemplate';
 import { SkiffError } from '../../../src-shared/errors';
 import type { ServerService } from '../servers/service';
 import { runScript } from '../ssh/exec';
@@ -23,6 +24,7 @@ export interface AppInput {
   env: { key: string; value?: string; secret: boolean }[];
   superuserEmail?: string;
   superuserPassword?: string;
+  tags?: string[];
   healthTimeoutS?: number;
 }
 
@@ -68,12 +70,39 @@ export class AppService {
   }
 
   async create(input: AppInput): Promise<App> {
-    const server = this.servers.get(input.serverId);
-    if (!server.setup) throw new SkiffError('SETUP_REQUIRED');
-    if (this.store.list(input.serverId).some((a) => a.name === input.name)) {
-      throw new SkiffError('APP_NAME_TAKEN', { message: `An app named "${input.name}" already exists on ${server.name}.` });
+    this.checkNew(input.serverId, [input.name]);
+    return this.save(input, await this.choosePort(input.serverId, input.port));
+  }
+
+  /**
+   * Apps from one template (names already expanded, {name} filled in the domain pattern and env
+   * values): every name is checked before any app is made, and the ports come from one read of
+   * what the server listens on.
+   */
+  async createMany(template: Omit<AppInput, 'name' | 'domain' | 'port'>, names: readonly string[], domainPattern?: string): Promise<App[]> {
+    this.checkNew(template.serverId, names);
+    const taken = new Set([...this.store.list(template.serverId).map((a) => a.port), ...(await this.listeningPorts(template.serverId))]);
+    const created: App[] = [];
+    for (const name of names) {
+      const port = allocatePort(taken);
+      taken.add(port);
+      const env = template.env.map((e) => ({ ...e, value: e.value === undefined ? undefined : fillPattern(e.value, name) }));
+      created.push(await this.save({ ...template, name, env, domain: domainPattern ? fillPattern(domainPattern, name) : undefined }, port));
     }
-    const port = await this.choosePort(input.serverId, input.port);
+    return created;
+  }
+
+  private checkNew(serverId: string, names: readonly string[]): void {
+    const server = this.servers.get(serverId);
+    if (!server.setup) throw new SkiffError('SETUP_REQUIRED');
+    const existing = new Set(this.store.list(serverId).map((a) => a.name));
+    const clash = names.filter((n) => existing.has(n));
+    if (clash.length) {
+      throw new SkiffError('APP_NAME_TAKEN', { message: `${clash.length === 1 ? 'An app named' : 'Apps named'} ${clash.slice(0, 5).map((n) => `"${n}"`).join(', ')}${clash.length > 5 ? '…' : ''} already ${clash.length === 1 ? 'exists' : 'exist'} on ${server.name}.` });
+    }
+  }
+
+  private async save(input: AppInput, port: number): Promise<App> {
     const id = randomUUID();
     const env = await this.storeEnv(id, input.env, []);
     if (input.superuserPassword) await this.vault.set(appSecret.superuserPassword(id), input.superuserPassword);
@@ -81,6 +110,7 @@ export class AppService {
     const app: App = {
       id, serverId: input.serverId, name: input.name, domain: input.domain || undefined, tls: input.tls, port,
       keepReleases: input.keepReleases, binary: input.binary, env, superuserEmail: input.superuserEmail || undefined,
+      tags: input.tags?.length ? input.tags : undefined,
       healthTimeoutS: input.healthTimeoutS,
       createdAt: now, updatedAt: now, releases: [],
     };
@@ -108,6 +138,7 @@ export class AppService {
       binary: input.binary ?? app.binary,
       env,
       superuserEmail: input.superuserEmail !== undefined ? input.superuserEmail || undefined : app.superuserEmail,
+      tags: input.tags ? (input.tags.length ? input.tags : undefined) : app.tags,
       healthTimeoutS: input.healthTimeoutS ?? app.healthTimeoutS,
       updatedAt: new Date().toISOString(),
     };

@@ -5,11 +5,9 @@
 import type { Version } from '../../../src-shared/domain';
 import type { JobDefinition } from '../jobs/runner';
 import { appJobDefinition, newAppJob } from './app/appJob';
-import { writeConfig } from './app/tasks/config';
 import { goLive } from './app/tasks/goLive';
 import { lockApp } from './app/tasks/lock';
 import { rollBackToPrevious } from './app/tasks/rollBack';
-import { applySuperuser } from './app/tasks/superuser';
 import { unpackRelease } from './app/tasks/unpack';
 import { uploadVersion } from './app/tasks/upload';
 import type { OpsDeps } from './deps';
@@ -20,13 +18,13 @@ export function deployJob(deps: OpsDeps, appId: string, version: Version): JobDe
   return appJobDefinition(job, {
     kind: 'deploy',
     title: `Deploy ${label} to ${job.app.name} on ${job.server.name}`,
+    // Three round trips and the upload: lock (asking the store), build (with config), go live (with
+    // the superuser and the unlock).
     tasks: [
-      lockApp(),
+      lockApp({ version }),
       uploadVersion(version, label),
-      unpackRelease(version),
-      writeConfig(),
-      goLive('deploy'),
-      applySuperuser(),
+      unpackRelease(version, { snapshot: true, config: true }),
+      goLive('deploy', false, { finish: true }),
     ],
     rollBack: (j, ctx) => rollBackToPrevious(j, ctx, { restoreData: true }),
   });

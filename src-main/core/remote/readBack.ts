@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SkiffError } from '../../../src-shared/errors';
 import { ARG_KINDS } from './helper/args';
 import { appPaths } from './paths';
+import { STORE_KEY } from '../versions/storeZip';
 
 export const RELEASE_ID = new RegExp(ARG_KINDS.release.pattern);
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -96,6 +97,8 @@ export interface AppState {
   guardArmed: boolean;
   /** Set when the go-live guard switched back by itself: "<epoch> <release> <snapshot>". */
   reverted?: { at: number; to: string };
+  /** Store keys the server's content store lacks, of those the job asked about. */
+  missing: string[];
 }
 
 /** Parses and checks appStateScript's output. */
@@ -150,6 +153,10 @@ export function readAppState(app: string, out: string): AppState {
     hashes,
     guardArmed: one('guard') === 'active',
     reverted,
+    missing: (kv.get('missing') ?? []).map((k) => {
+      if (!STORE_KEY.test(k)) refuse(app, 'content store key', k);
+      return k;
+    }),
   };
 }
 

@@ -83,7 +83,7 @@ export class ServerService {
     const resolved = await resolveAuthInput(id, input.auth, resolveOpts);
     await this.storeSecrets(resolved);
     const now = new Date().toISOString();
-    const server: Server = { id, name: input.name, host: input.host, port: input.port, user: input.user, auth: resolved.auth, createdAt: now, updatedAt: now };
+    const server: Server = { id, name: input.name, host: input.host, port: input.port, user: input.user, auth: resolved.auth, tags: input.tags?.length ? input.tags : undefined, createdAt: now, updatedAt: now };
     try {
       this.store.save(server);
     } catch (e) {
@@ -122,6 +122,7 @@ export class ServerService {
       port: input.port ?? current.port,
       user: input.user ?? current.user,
       auth,
+      tags: input.tags ? (input.tags.length ? input.tags : undefined) : current.tags,
       // A different address is a different machine until the user confirms its key.
       hostKey: endpointChanged ? undefined : current.hostKey,
       updatedAt: new Date().toISOString(),

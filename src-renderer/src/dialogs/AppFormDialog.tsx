@@ -8,6 +8,7 @@ import type { SkiffError } from '../../../src-shared/errors';
 import { asSkiffError, call } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Modal } from '../components/Modal';
+import { formatTags, parseTags } from '../lib/tags';
 
 /** The contract's own message for a field value, or undefined when the contract accepts it. */
 function fieldProblem(schema: ZodType, value: string): string | undefined {
@@ -23,6 +24,7 @@ export function AppFormDialog({ serverId, app, onSaved, onCancel }: { serverId: 
   const [tls, setTls] = useState<TlsMode>(app?.tls ?? 'auto');
   const [port, setPort] = useState(app ? String(app.port) : '');
   const [keep, setKeep] = useState(String(app?.keepReleases ?? 5));
+  const [tags, setTags] = useState(formatTags(app?.tags));
   const [health, setHealth] = useState(app?.healthTimeoutS ? String(app.healthTimeoutS) : '');
   const [env, setEnv] = useState<EnvRow[]>(app?.env.map((e) => ({ key: e.key, value: e.value ?? '', secret: e.secret, keep: e.secret })) ?? []);
   const [email, setEmail] = useState(app?.superuserEmail ?? '');
@@ -41,7 +43,7 @@ export function AppFormDialog({ serverId, app, onSaved, onCancel }: { serverId: 
     setBusy(true);
     setError(null);
     const fields = {
-      name, domain, tls, keepReleases: Number(keep),
+      name, domain, tls, keepReleases: Number(keep), tags: parseTags(tags),
       ...(port ? { port: Number(port) } : {}),
       ...(health ? { healthTimeoutS: Number(health) } : {}),
       env: env.filter((r) => r.key).map((r) => ({ key: r.key, secret: r.secret, ...(r.secret && r.keep && !r.value ? {} : { value: r.value }) })),
@@ -77,6 +79,7 @@ export function AppFormDialog({ serverId, app, onSaved, onCancel }: { serverId: 
             </select>
           </label>
         </div>
+        <label>Tags (optional, for fleet runs)<input name="appTags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="prod, eu" /></label>
         <fieldset>
           <legend>Environment variables</legend>
           {env.map((row, i) => (

@@ -7,6 +7,7 @@ import type { SkiffError } from '../../../src-shared/errors';
 import { asSkiffError, call } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Modal } from '../components/Modal';
+import { formatTags, parseTags } from '../lib/tags';
 
 type Choice = 'keep' | 'keyFile' | 'agent' | 'generate' | 'password';
 
@@ -25,6 +26,7 @@ export function ServerFormDialog({ server, onSaved, onCancel }: { server?: Serve
   const [host, setHost] = useState(server?.host ?? '');
   const [port, setPort] = useState(String(server?.port ?? 22));
   const [user, setUser] = useState(server?.user ?? 'root');
+  const [tags, setTags] = useState(formatTags(server?.tags));
   const [choice, setChoice] = useState<Choice>(editing ? 'keep' : 'keyFile');
   const [keyText, setKeyText] = useState<string | undefined>();
   const [keyPath, setKeyPath] = useState('');
@@ -56,8 +58,8 @@ export function ServerFormDialog({ server, onSaved, onCancel }: { server?: Serve
     try {
       const auth = authInput();
       const saved = editing
-        ? await call('servers.update', { id: server!.id, name, host, port: Number(port), user, ...(auth ? { auth } : {}) })
-        : await call('servers.add', { name, host, port: Number(port), user, auth: auth! });
+        ? await call('servers.update', { id: server!.id, name, host, port: Number(port), user, tags: parseTags(tags), ...(auth ? { auth } : {}) })
+        : await call('servers.add', { name, host, port: Number(port), user, auth: auth!, tags: parseTags(tags) });
       onSaved(saved);
     } catch (err) {
       setError(asSkiffError(err));
@@ -112,6 +114,7 @@ export function ServerFormDialog({ server, onSaved, onCancel }: { server?: Serve
           )}
         </fieldset>
         <ErrorNotice error={error} />
+        <label>Tags (optional, for fleet runs)<input name="serverTags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="prod, eu" /></label>
         <div className="dialog-actions">
           <button type="button" onClick={onCancel}>Cancel</button>
           <button type="submit" className="button-primary" disabled={busy}>{busy ? 'Saving…' : editing ? 'Save' : 'Add server'}</button>

@@ -1,11 +1,5 @@
 // Human-readable figures for the server page.
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${v.toFixed(v >= 100 || i === 0 ? 0 : 1)} ${units[i]}`;
-}
+export { formatBytes } from '../../../src-shared/format';
 
 export function formatDuration(seconds: number): string {
   const d = Math.floor(seconds / 86400);

@@ -2,11 +2,13 @@
 import { useEffect, useState } from 'react';
 import type { Server } from '../../../src-shared/domain';
 import { AppFormDialog } from '../dialogs/AppFormDialog';
+import { AppTemplateDialog } from '../dialogs/AppTemplateDialog';
 import { appsOfServer, useApps } from '../stores/apps';
 
 export function ServerApps({ server }: { server: Server }) {
   const { apps, loadApps, upsert, selectApp } = useApps();
   const [creating, setCreating] = useState(false);
+  const [templating, setTemplating] = useState(false);
   useEffect(() => { void loadApps(server.id); }, [server.id, loadApps]);
   const list = appsOfServer(apps, server.id);
   return (
@@ -30,8 +32,12 @@ export function ServerApps({ server }: { server: Server }) {
           </tbody>
         </table>
       )}
-      <button type="button" disabled={!server.setup} onClick={() => setCreating(true)}>New app</button>
+      <div className="actions">
+        <button type="button" disabled={!server.setup} onClick={() => setCreating(true)}>New app</button>
+        <button type="button" disabled={!server.setup} onClick={() => setTemplating(true)}>New apps from a template</button>
+      </div>
       {creating && <AppFormDialog serverId={server.id} onSaved={(a) => { upsert(a); setCreating(false); selectApp(a.id); }} onCancel={() => setCreating(false)} />}
+      {templating && <AppTemplateDialog serverId={server.id} onCreated={(list) => { list.forEach(upsert); setTemplating(false); }} onCancel={() => setTemplating(false)} />}
     </section>
   );
 }

@@ -9,6 +9,7 @@ import type { JobDefinition, StepContext, StepOutcome } from '../../jobs/runner'
 import type { AppState, ManifestRelease } from '../../remote/readBack';
 import { unlockScript } from '../../remote/scripts/appScripts';
 import type { OpsDeps } from '../deps';
+import type { ReleaseEntry } from '../../versions/inspectZip';
 
 export interface AppJob {
   readonly deps: OpsDeps;
@@ -26,6 +27,14 @@ export interface AppJob {
   target?: ManifestRelease;
   /** The target release is already unpacked on the server. */
   reuse: boolean;
+  /** The version's entries by content, when the job puts a version on the server (content store). */
+  entries?: ReleaseEntry[];
+  /** The store upload of this job: where it landed, and how many files it holds. */
+  storeUpload?: { remote: string; count: number };
+  /** The version already serves with this config: the job has nothing to do (no restart). */
+  noop?: boolean;
+  /** The PocketBase superuser to set at go-live, read from the keychain before anything switches. */
+  superuser?: { email: string; password: string };
   /** Config hashes the server must record once the job is done (seed 001's config hashes). */
   configHashes: string;
   /** The switch may have happened: a failure from here on owes a rollback. */

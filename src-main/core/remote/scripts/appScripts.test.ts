@@ -6,10 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildVersionZip } from '../../../../e2e/fixtures/versionZip';
+import { readVersionZip, type ReleaseEntry } from '../../versions/inspectZip';
+import { storeKey, writeStoreZip, type ReleaseFile } from '../../versions/storeZip';
 import { wrapScript } from '../../ssh/exec';
 import {
   appStateScript, breakLockScript, configScript, goLiveScript, healthWait, migrateAppScript, recordScript, removeAppScript, rollBackScript,
-  stopAppScript, superuserScript, unlockScript, unpackScript,
+  preflightScript, stopAppScript, unlockScript, unpackScript,
 } from './appScripts';
 import { restoreLiveScript, restoreUndoScript, scheduleApplyScript } from './backupScripts';
 import { APP_UNITS_SCRIPT, authorizeKeysScript, FACTS_SCRIPT, installHelperScript, PROBE_SCRIPT, sudoersWriteScript } from './serverScripts';
@@ -19,18 +21,27 @@ const R0 = '20261120-080910-bbbbbbbb';
 const hostile = 'pa$$ "w" `id` $(reboot)';
 const config = { app: 'web', port: 8090, binary: 'pocketbase', env: `SECRET="${hostile}"\n`, site: { domain: 'web.example.com', tls: 'auto' as const, maxBodyMb: 100 } };
 
+const ENTRIES: ReleaseEntry[] = [
+  { kind: 'file', path: 'pocketbase', sha256: '1'.repeat(64), size: 100, exec: true, zip: { method: 8, crc: 0, compressedSize: 50, dataOffset: 40 } },
+  { kind: 'dir', path: 'pb_public' },
+  { kind: 'file', path: "pb_public/it's $(x).html", sha256: '2'.repeat(64), size: 10, exec: false, zip: { method: 0, crc: 0, compressedSize: 10, dataOffset: 200 } },
+];
+
 const scripts = {
   state: appStateScript({ app: 'web', helperVersion: '0123456789abcdef', holder: { jobId: 'job-1', installation: '11111111-2222-3333-4444-555555555555', who: 'me@my laptop' } }),
+  stateWithStore: appStateScript({ app: 'web', helperVersion: '0123456789abcdef', holder: { jobId: 'job-1', installation: 'i', who: 'me' }, storeKeys: ['1'.repeat(64) + '-x', '2'.repeat(64)] }),
   stateTakeOver: appStateScript({ app: 'web', helperVersion: '0123456789abcdef', holder: { jobId: 'job-2', installation: 'i', who: 'me' }, takeOver: 'job-1' }),
-  unpack: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', maxBytes: 1000, maxEntries: 5, reuse: false, snapshot: true }),
-  unpackReuse: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', maxBytes: 1000, maxEntries: 5, reuse: true, snapshot: false }),
+  unpack: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, upload: { remote: '/opt/skiff/apps/.store/.upload-job-1.zip', count: 2, maxBytes: 1000, jobId: 'job-1' }, reuse: false, snapshot: true }),
+  preflight: preflightScript({ app: 'web', storeKeys: ['1'.repeat(64) + '-x', '2'.repeat(64)] }),
+  unpackFromStore: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, reuse: false, snapshot: false }),
+  unpackReuse: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, reuse: true, snapshot: false }),
   config: configScript({ ...config, meta: '/opt/skiff/apps/web/.skiff' }),
   configNoSite: configScript({ ...config, site: undefined, meta: '/opt/skiff/apps/web/.skiff' }),
   goLive: goLiveScript({ app: 'web', deployUser: 'skiff', releaseId: R1, previous: R0, restoreSnapshot: R1, port: 8090, healthTimeoutS: 30, guardS: 60, record: { manifest: '{"a":1}', configHashes: 'abc', keep: [R1, R0] } }),
   goLiveWithData: goLiveScript({ app: 'web', deployUser: 'skiff', releaseId: R0, previous: R1, restoreSnapshot: 'none', restoreBefore: R1, port: 8090, healthTimeoutS: 30, guardS: 60, record: { manifest: '{}', configHashes: 'abc', keep: [R1, R0] } }),
   rollBack: rollBackScript({ app: 'web', to: R0, restoreSnapshot: R1, port: 8090, healthTimeoutS: 30 }),
   stop: stopAppScript('web'),
-  superuser: superuserScript({ app: 'web', binary: 'pocketbase', email: 'me@example.com', password: hostile }),
+  goLiveFinish: goLiveScript({ app: 'web', deployUser: 'skiff', releaseId: R1, previous: R0, restoreSnapshot: 'none', port: 8090, healthTimeoutS: 30, guardS: 60, record: { manifest: '{}', configHashes: 'abc', keep: [R1, R0] }, superuser: { binary: 'pocketbase', email: 'me@example.com', password: hostile }, unlockJob: 'job-1' }),
   unlock: unlockScript({ app: 'web', jobId: 'job-1' }),
   breakLock: breakLockScript('web'),
   remove: removeAppScript('web'),
@@ -56,7 +67,7 @@ describe('app and server scripts', () => {
     // The value is assigned to a variable; only printf (a builtin: no process, no argv) reads it, and
     // the pipeline bash would print if the helper were killed names the variable, not the value.
     const schedule = scheduleApplyScript({ app: 'web', binary: 'pocketbase', every: 'daily', keep: 3, drill: true, target: [`password=${hostile}`] }).text;
-    for (const [s, verb] of [[scripts.config.text, 'app-env web'], [scripts.superuser.text, 'superuser-apply web pocketbase'], [schedule, 'schedule-apply web pocketbase daily 3 yes']]) {
+    for (const [s, verb] of [[scripts.config.text, 'app-env web'], [scripts.goLiveFinish.text, 'superuser-apply web pocketbase || skiff_rc=$?'], [schedule, 'schedule-apply web pocketbase daily 3 yes']]) {
       const at = s.indexOf(hostile);
       expect(at, verb).toBeGreaterThan(0);
       expect(s.indexOf(hostile, at + 1), verb).toBe(-1);
@@ -127,38 +138,55 @@ describe('the health wait, run by bash against a stand-in systemctl and curl', (
 });
 
 describe('unpacking', () => {
-  function unpackHere(zip: string, o: { maxBytes: number; maxEntries: number; sha256?: string }) {
-    const root = mkdtempSync('/tmp/skiff-unpack-');
-    mkdirSync(`${root}/releases`); mkdirSync(`${root}/.skiff/uploads`, { recursive: true });
-    const sha = o.sha256 ?? execFileSync('sha256sum', [zip], { encoding: 'utf8' }).split(' ')[0];
-    execFileSync('cp', [zip, `${root}/.skiff/uploads/${sha}.zip.part`]);
-    const script = unpackScript({ app: 'web', sha256: sha, releaseId: R1, binary: 'pocketbase', maxBytes: o.maxBytes, maxEntries: o.maxEntries, reuse: false, snapshot: false }).text.replaceAll('/opt/skiff/apps/web', root);
-    const r = spawnSync('bash', ['-s'], { input: wrapScript(script), encoding: 'utf8' });
-    return { root, ...r };
-  }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-unpack-zips-'));
   const zip = buildVersionZip(path.join(dir, 'v1.zip'), { label: 'v1', publicFiles: { 'index.html': 'hi' }, migrations: { '1_init.js': '//' } });
 
-  it('verifies, unpacks into releases/<id> with the app able to read but not write, and lists migrations', () => {
-    const r = unpackHere(zip, { maxBytes: 1_000_000, maxEntries: 10 });
+  /** Runs the unpack in a temp apps folder (its .store inside), after uploading `files` of the zip. */
+  async function unpackHere(o: { maxBytes: number; pick?: (f: ReleaseFile) => boolean; lie?: (e: ReleaseEntry[]) => ReleaseEntry[] }) {
+    const apps = mkdtempSync('/tmp/skiff-unpack-');
+    mkdirSync(`${apps}/web/releases`, { recursive: true }); mkdirSync(`${apps}/.store`, { mode: 0o700 });
+    const { entries } = await readVersionZip(zip);
+    const files = entries.filter((e): e is ReleaseFile => e.kind === 'file' && (o.pick ?? (() => true))(e));
+    await writeStoreZip(zip, files, `${apps}/.store/.upload-j.zip`);
+    const sha = execFileSync('sha256sum', [zip], { encoding: 'utf8' }).split(' ')[0];
+    const script = unpackScript({
+      app: 'web', sha256: sha, releaseId: R1, binary: 'pocketbase', entries: o.lie ? o.lie(entries) : entries, reuse: false, snapshot: false,
+      upload: { remote: '/opt/skiff/apps/.store/.upload-j.zip', count: new Set(files.map(storeKey)).size, maxBytes: o.maxBytes, jobId: 'j' },
+    }).text.replaceAll('/opt/skiff/apps', apps);
+    const r = spawnSync('bash', ['-s'], { input: wrapScript(script), encoding: 'utf8' });
+    return { root: `${apps}/web`, ...r };
+  }
+
+  it('takes the upload into the store and builds releases/<id> from it, the app able to read but not write, and lists migrations', async () => {
+    const r = await unpackHere({ maxBytes: 1_000_000 });
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/stored 4 new files/);
+    expect(r.stdout).toMatch(/linked 4 files/);
     expect(r.stdout).toMatch(/migration=1_init\.js/);
-    expect(existsSync(`${r.root}/releases/${R1}/pocketbase`)).toBe(true);
-    const modes = execFileSync('stat', ['-c', '%a %n', `${r.root}/releases/${R1}/pocketbase`, `${r.root}/releases/${R1}/pb_public/index.html`], { encoding: 'utf8' });
-    expect(modes).toMatch(/^750 .*pocketbase\n640 .*index\.html\n$/);
+    const modes = execFileSync('stat', ['-c', '%a %h %n', `${r.root}/releases/${R1}/pocketbase`, `${r.root}/releases/${R1}/pb_public/index.html`], { encoding: 'utf8' });
+    // Hard links into the store (link count 2), never writable but by the deploy user.
+    expect(modes).toMatch(/^755 2 .*pocketbase\n644 2 .*index\.html\n$/);
   });
 
-  it('refuses an upload whose sha256 differs and keeps nothing', () => {
-    const r = unpackHere(zip, { maxBytes: 1_000_000, maxEntries: 10, sha256: 'b'.repeat(64) });
+  it('refuses a release whose files the store does not have, and keeps no folder of it', async () => {
+    const r = await unpackHere({ maxBytes: 1_000_000, pick: (f) => f.path !== 'pb_public/index.html' });
     expect(r.status).toBe(3);
-    expect(r.stderr).toMatch(/does not match the version's sha256/);
+    expect(r.stderr).toMatch(/is missing from the store/);
     expect(readdirSync(`${r.root}/releases`)).toEqual([]);
   });
 
-  it('refuses a release that unpacks to more than was checked, and removes its temp folder', () => {
-    const r = unpackHere(zip, { maxBytes: 10, maxEntries: 1 });
+  it('refuses an upload bigger than the release, and keeps nothing', async () => {
+    const r = await unpackHere({ maxBytes: 10 });
     expect(r.status).toBe(3);
-    expect(r.stderr).toMatch(/more than Skiff checked|unzip failed/);
+    expect(r.stderr).toMatch(/unzip of the upload failed/);
     expect(readdirSync(`${r.root}/releases`)).toEqual([]);
+  });
+
+  it('refuses a path that climbs out of the release, and keeps no folder of it', async () => {
+    const r = await unpackHere({ maxBytes: 1_000_000, lie: (es) => es.map((e) => (e.path === 'fixture.json' ? { ...e, path: '../../escaped' } : e)) });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/not a plain relative path/);
+    expect(readdirSync(`${r.root}/releases`)).toEqual([]);
+    expect(existsSync(`${r.root}/../escaped`)).toBe(false);
   });
 });

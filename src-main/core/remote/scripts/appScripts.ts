@@ -3,8 +3,10 @@
 // prints `key=value` lines that readBack.ts checks before Skiff believes them.
 import { sh, type ShellText } from '../quote';
 import { helperCall } from '../helper/verbs';
-import { withSecretLines, withSecretStdin } from './secretStdin';
+import { withSecretLinesStatus, withSecretStdin } from './secretStdin';
 import { appPaths, PATHS } from '../paths';
+import { assembleScript, pruneStoreScript, receiveIntoStoreScript, storeMissingScript, storeQueryScript } from './storeScripts';
+import type { ReleaseEntry } from '../../versions/inspectZip';
 
 /** The layout version app-init writes; an app folder without it is (re)initialised first. */
 export const APP_LAYOUT_VERSION = '2';
@@ -23,7 +25,7 @@ export interface LockHolder {
  * recorded config hashes, the go-live guard, the CPU and free disk. An app folder of an older layout
  * (or none) is initialised first by the helper, when the helper is the one this Skiff expects.
  */
-export function appStateScript(o: { app: string; helperVersion: string; holder: LockHolder; takeOver?: string }): ShellText {
+export function appStateScript(o: { app: string; helperVersion: string; holder: LockHolder; takeOver?: string; storeKeys?: readonly string[] }): ShellText {
   const p = appPaths(o.app);
   // Taking over: a lock of this desktop's job that no longer runs, or this job's own (re-reading).
   const note = o.takeOver === o.holder.jobId ? sh`:` : sh`echo "took over the lock left by job ${o.takeOver ?? ''}"`;
@@ -62,7 +64,22 @@ echo "manifest=$(base64 -w0 ${p.manifest} 2>/dev/null || true)"
 echo "hashes=$(head -c 200 ${p.meta}/config-hashes 2>/dev/null || true)"
 echo "guard=$(systemctl is-active skiff-golive-${o.app}.timer 2>/dev/null || true)"
 echo "reverted=$(head -c 200 ${p.meta}/golive-reverted 2>/dev/null || true)"
+${o.storeKeys ? storeQueryScript(o.storeKeys) : sh`:`}
 `;
+}
+
+/**
+ * A fleet's preflight of one app, read-only (no lock taken, nothing created): CPU, free disk, what
+ * serves, whether another job holds the app's lock, and which of the version's files the server's
+ * content store lacks.
+ */
+export function preflightScript(o: { app: string; storeKeys: readonly string[] }): ShellText {
+  const p = appPaths(o.app);
+  return sh`echo "arch=$(uname -m)"
+echo "free=$(df -P -B1 /opt/skiff 2>/dev/null | awk 'NR==2{print $4}')"
+echo "current=$(readlink ${p.current} 2>/dev/null || true)"
+if [ -d ${p.lock} ]; then echo lock=held; echo "lock_holder=$(head -c 300 ${p.lock + '/holder'} 2>/dev/null | head -n 1 || true)"; else echo lock=free; fi
+${storeMissingScript(o.storeKeys)}`;
 }
 
 export interface UnpackInput {
@@ -70,51 +87,41 @@ export interface UnpackInput {
   sha256: string;
   releaseId: string;
   binary: string;
-  /** From the local inspection: the unpack must not write more (bytes, entries). */
-  maxBytes: number;
-  maxEntries: number;
+  /** The release's entries by content: it is built from the server's content store. */
+  entries: readonly ReleaseEntry[];
+  /** What this job uploaded into the store (none when the store had every file). */
+  upload?: { remote: string; count: number; maxBytes: number; jobId: string };
   /** The release is already on the server (same sha256): only the snapshot is taken. */
   reuse: boolean;
   /** Take a data snapshot named after the release (before it goes live). */
   snapshot: boolean;
+  /** Env file, unit and site, in the same trip, when their inputs changed. */
+  config?: AppConfigInput;
 }
 
-/** Seconds the server may spend unpacking before it gives up (and removes what it wrote). */
-export const UNPACK_TIMEOUT_S = 600;
-
 /**
- * Verifies the upload's sha256 and unpacks it into releases/<id> through a temp folder that is
- * removed on any failure; unzip can never ask a question (-o, stdin /dev/null), is bounded in time,
- * in file size (ulimit) and checked in bytes and entries afterwards. The data snapshot runs beside
- * it (as the service user, through the helper), so both cost one round trip.
+ * Takes this job's upload into the content store (checked file by file) and builds releases/<id>
+ * from the store as hard links, through a temp folder removed on any failure. The data snapshot
+ * runs beside it (as the service user, through the helper), so both cost one round trip.
  */
 export function unpackScript(o: UnpackInput): ShellText {
   const p = appPaths(o.app);
   const rel = `${p.releases}/${o.releaseId}`;
-  const part = `${p.uploads}/${o.sha256}.zip.part`;
   const snap = `${p.backups}/${o.releaseId}.tar.zst`;
   const snapshot = o.snapshot
     ? sh`( ${helperCall('data-snapshot', [o.app])} > ${snap + '.part'} ) 2> ${p.meta + '/snapshot.log'} &
 snap_pid=$!`
     : sh`snap_pid=`;
-  // ulimit -f counts 1024-byte blocks; no single file can be larger than the whole release.
-  const blocks = Math.ceil(o.maxBytes / 1024) + 1;
   const unpack = o.reuse
     ? sh`echo "releases/${o.releaseId} is already on the server"`
-    : sh`o_bytes=${o.maxBytes}; o_files=${o.maxEntries}
+    : sh`${o.upload ? receiveIntoStoreScript(o.upload) : sh`echo "every file is in the server's store already"`}
 trap 'rm -rf ${rel + '.tmp'}' EXIT
-rm -rf ${rel + '.tmp'}; mkdir -p ${rel + '.tmp'}
-if ! echo ${o.sha256 + '  ' + part} | sha256sum -c --status; then rm -f ${part}; echo "the uploaded file does not match the version's sha256" >&2; exit 3; fi
-if ! ( ulimit -f ${blocks}; timeout ${UNPACK_TIMEOUT_S} unzip -o -q ${part} -d ${rel + '.tmp'} </dev/null ); then echo "unzip failed or took longer than ${UNPACK_TIMEOUT_S} s; nothing was kept" >&2; exit 3; fi
-bytes=$(find ${rel + '.tmp'} -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'); files=$(find ${rel + '.tmp'} -type f | wc -l)
-if [ "$bytes" -gt ${o.maxBytes} ] || [ "$files" -gt ${o.maxEntries} ]; then echo "the release unpacked to $bytes bytes in $files files, more than Skiff checked ($o_bytes bytes in $o_files); nothing was kept" >&2; exit 3; fi
-chmod -R u+rwX,g+rX,g-w,o-rwx ${rel + '.tmp'}
-chmod u+x,g+x ${rel + '.tmp/' + o.binary}
-printf '%s\\n' ${o.sha256} > ${rel + '.tmp/.skiff-sha256'}
+rm -rf ${rel + '.tmp'}
+${assembleScript({ dest: rel + '.tmp', entries: o.entries })}
+printf '%s\n' ${o.sha256} > ${rel + '.tmp/.skiff-sha256'}
 mv -T ${rel + '.tmp'} ${rel}
 trap - EXIT
-rm -f ${part}
-echo "verified sha256 and unpacked $files files ($bytes bytes) into releases/${o.releaseId}"`;
+echo "built releases/${o.releaseId} from the store"`;
   const waitSnapshot = o.snapshot
     ? sh`if ! wait "$snap_pid"; then cat ${p.meta + '/snapshot.log'} >&2; rm -f ${snap + '.part'}; echo "the data snapshot failed" >&2; exit 6; fi
 if [ -s ${snap + '.part'} ]; then mv -f ${snap + '.part'} ${snap}; echo snapshot=yes; echo "data snapshot: backups/${o.releaseId}.tar.zst ($(du -h ${snap} | cut -f1))"; else rm -f ${snap + '.part'}; echo snapshot=none; echo "no data yet: nothing to snapshot"; fi`
@@ -125,6 +132,7 @@ ${unpack}
 test -x ${rel + '/' + o.binary} || { echo "releases/${o.releaseId} has no executable ${o.binary}" >&2; exit 3; }
 for m in ${rel}/pb_migrations/*; do [ -f "$m" ] && echo "migration=$(basename "$m")"; done
 ${waitSnapshot}
+${o.config ? configScript({ ...o.config, meta: p.meta }) : sh`:`}
 `;
 }
 
@@ -163,6 +171,10 @@ export interface GoLiveInput {
   guardS: number;
   /** After a healthy start: the manifest to record, the config hashes, the releases to keep. */
   record: { manifest: string; configHashes: string; keep: string[] };
+  /** Then, in the same trip: the PocketBase superuser (a failure exits 7, the release stays live). */
+  superuser?: { binary: string; email: string; password: string };
+  /** And the job's lock, released last (the deploy's third and last trip). */
+  unlockJob?: string;
 }
 
 /**
@@ -185,6 +197,10 @@ ${helperCall('app-service', ['restart', o.app])}
 ${healthWait(o.app, o.port, o.healthTimeoutS)}
 ${helperCall('golive-confirm', [o.app])}
 ${recordScript({ app: o.app, ...o.record })}
+skiff_rc=0
+${o.superuser ? withSecretLinesStatus([o.superuser.email, o.superuser.password], helperCall('superuser-apply', [o.app, o.superuser.binary])) : sh`:`}
+${o.unlockJob ? unlockScript({ app: o.app, jobId: o.unlockJob }) : sh`:`}
+if [ "$skiff_rc" -ne 0 ]; then echo "the superuser could not be set (exit $skiff_rc)" >&2; exit 7; fi
 `;
 }
 
@@ -225,7 +241,8 @@ for d in ${p.releases}/*/; do
   id=$(basename "$d"); kept=no
   for k in "\${keep[@]}"; do if [ "$k" = "$id" ]; then kept=yes; fi; done
   if [ "$kept" = no ]; then rm -rf -- "$d" ${p.backups}/"$id".tar.zst; echo "pruned release $id"; fi
-done`;
+done
+${pruneStoreScript()}`;
 }
 
 /** Puts back the data snapshot taken just before `snapshotOf` went live (the helper stops the app first). */
@@ -255,11 +272,6 @@ ${healthWait(o.app, o.port, o.healthTimeoutS)}
 export function stopAppScript(app: string): ShellText {
   return sh`${helperCall('golive-confirm', [app])} >/dev/null
 ${helperCall('app-service', ['stop', app])}`;
-}
-
-/** The superuser, through the helper (e-mail and password on its stdin, never in an argv). */
-export function superuserScript(o: { app: string; binary: string; email: string; password: string }): ShellText {
-  return withSecretLines([o.email, o.password], helperCall('superuser-apply', [o.app, o.binary]));
 }
 
 /** Releases the lock if this job holds it. */

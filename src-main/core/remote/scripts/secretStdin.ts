@@ -13,3 +13,10 @@ unset skiff_stdin`;
 export function withSecretLines(lines: string[], command: ShellText): ShellText {
   return withSecretStdin(lines.map((l) => `${l}\n`).join(''), command);
 }
+
+/** Like withSecretLines, but a failure of the command sets `$skiff_rc` instead of ending the script. */
+export function withSecretLinesStatus(lines: string[], command: ShellText): ShellText {
+  return sh`skiff_stdin=${lines.map((l) => `${l}\n`).join('')}
+printf '%s' "$skiff_stdin" | ${command} || skiff_rc=$?
+unset skiff_stdin`;
+}

@@ -49,7 +49,7 @@ describe('the content store', () => {
     expect(missing(keys).sort()).toEqual([...keys].sort());
 
     const up = await upload(v.zip, v.files);
-    const r = runHere(store, receiveIntoStoreScript({ upload: up, count: keys.length, maxBytes: 1_000_000, jobId: 'job-1' }).text);
+    const r = runHere(store, receiveIntoStoreScript({ remote: up, count: keys.length, maxBytes: 1_000_000, jobId: 'job-1' }).text);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`stored ${keys.length} new files`));
     expect(existsSync(up)).toBe(false);
@@ -76,7 +76,7 @@ describe('the content store', () => {
     for (const [name, make, count, why] of cases) {
       const store = freshStore();
       const up = await make();
-      const r = runHere(store, receiveIntoStoreScript({ upload: up, count, maxBytes: 1_000_000, jobId: `job-${name}` }).text);
+      const r = runHere(store, receiveIntoStoreScript({ remote: up, count, maxBytes: 1_000_000, jobId: `job-${name}` }).text);
       expect(r.status, name).toBe(3);
       expect(r.stderr, name).toMatch(why);
       expect(readdirSync(store), name).toEqual([]);
@@ -86,10 +86,10 @@ describe('the content store', () => {
   it('keeps a file another deploy stored meanwhile as it is', async () => {
     const v = await version('v3', { 'index.html': '<h1>3</h1>' });
     const store = freshStore();
-    const first = runHere(store, receiveIntoStoreScript({ upload: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'a' }).text);
+    const first = runHere(store, receiveIntoStoreScript({ remote: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'a' }).text);
     expect(first.status, first.stderr).toBe(0);
     const before = statSync(path.join(store, storeKey(v.files[0]))).ino;
-    const again = runHere(store, receiveIntoStoreScript({ upload: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'b' }).text);
+    const again = runHere(store, receiveIntoStoreScript({ remote: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'b' }).text);
     expect(again.status, again.stderr).toBe(0);
     expect(statSync(path.join(store, storeKey(v.files[0]))).ino).toBe(before);
   });
@@ -99,7 +99,7 @@ describe('building a release from the store', () => {
   async function stocked(name: string, publicFiles: Record<string, string>) {
     const v = await version(name, publicFiles);
     const store = freshStore();
-    const r = runHere(store, receiveIntoStoreScript({ upload: await upload(v.zip, v.files), count: storeKeys(v.entries).length, maxBytes: 1_000_000, jobId: 'j' }).text);
+    const r = runHere(store, receiveIntoStoreScript({ remote: await upload(v.zip, v.files), count: storeKeys(v.entries).length, maxBytes: 1_000_000, jobId: 'j' }).text);
     expect(r.status, r.stderr).toBe(0);
     return { ...v, store, releases: path.join(path.dirname(store), 'releases') };
   }
@@ -154,13 +154,20 @@ describe('building a release from the store', () => {
     const orphan = storeKey(v.files.find((x) => x.path === 'pb_public/index.html')!);
     const young = 'c'.repeat(64);
     writeFileSync(path.join(v.store, young), 'new');
+    // What a dropped upload and a killed unpack leave behind.
+    writeFileSync(path.join(v.store, '.upload-job-9.zip'), 'partial');
+    mkdirSync(path.join(v.store, '.in-job-9'));
+    writeFileSync(path.join(v.store, '.in-job-9', 'x'), 'x');
     const old = new Date(Date.now() - 2 * 3600_000);
     for (const n of readdirSync(v.store)) if (n !== young) utimesSync(path.join(v.store, n), old, old);
+    expect(readdirSync(v.store)).toContain('.in-job-9');
     const r = runHere(v.store, pruneStoreScript().text);
     expect(r.status, r.stderr).toBe(0);
     const left = readdirSync(v.store);
     expect(left).not.toContain(orphan);
     expect(left).toContain(young);
+    expect(left).not.toContain('.upload-job-9.zip');
+    expect(left).not.toContain('.in-job-9');
     for (const f of v.files.filter((x) => x.path !== 'pb_public/index.html')) expect(left).toContain(storeKey(f));
   });
 });

@@ -29,19 +29,25 @@ export function storeMissingScript(keys: readonly string[]): ShellText {
   return sh`for k in ${keys}; do [ -f ${STORE}/"$k" ] || echo "missing=$k"; done`;
 }
 
+/** Makes sure the store exists (the upload lands there) and asks it which keys it lacks. */
+export function storeQueryScript(keys: readonly string[]): ShellText {
+  return sh`install -d -m 700 ${STORE}
+${storeMissingScript(keys)}`;
+}
+
 /**
  * Takes an uploaded store zip into the store: unpacked into a private folder (bounded in time and
  * size), every member a plain file named by a store key whose content has that sha256, `count` of
  * them, then moved in (a file another deploy put there meanwhile is kept as it is).
  */
-export function receiveIntoStoreScript(o: { upload: string; count: number; maxBytes: number; jobId: string }): ShellText {
+export function receiveIntoStoreScript(o: { remote: string; count: number; maxBytes: number; jobId: string }): ShellText {
   const incoming = `${STORE}/.in-${o.jobId}`;
   const blocks = Math.ceil(o.maxBytes / 1024) + 1;
   return sh`store_in=${incoming}
 rm -rf "$store_in"; mkdir -m 700 "$store_in"
 trap 'rm -rf "$store_in"' EXIT
-if ! ( ulimit -f ${blocks}; timeout ${STORE_UNPACK_TIMEOUT_S} unzip -o -q ${o.upload} -d "$store_in" </dev/null ); then rm -f ${o.upload}; echo "unzip of the upload failed or took longer than ${STORE_UNPACK_TIMEOUT_S} s; nothing was kept" >&2; exit 3; fi
-rm -f ${o.upload}
+if ! ( ulimit -f ${blocks}; timeout ${STORE_UNPACK_TIMEOUT_S} unzip -o -q ${o.remote} -d "$store_in" </dev/null ); then rm -f ${o.remote}; echo "unzip of the upload failed or took longer than ${STORE_UNPACK_TIMEOUT_S} s; nothing was kept" >&2; exit 3; fi
+rm -f ${o.remote}
 if [ -n "$(find "$store_in" -mindepth 1 \\( ! -type f -o -path "$store_in/*/*" \\) -print -quit)" ]; then echo "the upload holds something other than plain files: nothing was kept" >&2; exit 3; fi
 if find "$store_in" -type f -printf '%f\\n' | grep -qvE '^[0-9a-f]{64}(-x)?$'; then echo "the upload holds a file that is not named by its content: nothing was kept" >&2; exit 3; fi
 n=$(find "$store_in" -type f | wc -l)
@@ -111,7 +117,13 @@ export function assembleScript(o: { dest: string; entries: readonly ReleaseEntry
   return sh`printf '%s' ${lines} | base64 -d | python3 -c ${ASSEMBLE_PY} ${STORE} ${o.dest}`;
 }
 
-/** Removes store files that no release links to any more (link count 1), once they are old enough. */
+/**
+ * Removes store files that no release links to any more (link count 1), once they are old enough;
+ * that includes uploads and unpack folders a dropped connection or a killed job left behind.
+ */
 export function pruneStoreScript(): ShellText {
-  return sh`if [ -d ${STORE} ]; then find ${STORE} -maxdepth 1 -type f -links 1 -mmin +${STORE_PRUNE_MINUTES} -delete; fi`;
+  return sh`if [ -d ${STORE} ]; then
+  find ${STORE} -maxdepth 1 -type f -links 1 -mmin +${STORE_PRUNE_MINUTES} -delete
+  find ${STORE} -mindepth 1 -maxdepth 1 -type d -name '.in-*' -mmin +${STORE_PRUNE_MINUTES} -exec rm -rf {} +
+fi`;
 }

@@ -15,7 +15,9 @@ export async function appConfig(deps: OpsDeps, app: App): Promise<{ input: AppCo
     app: app.name, port: app.port, binary: app.binary, env: await deps.apps.envFile(app),
     ...(app.domain ? { site: { domain: app.domain, tls: app.tls, maxBodyMb: DEFAULT_MAX_BODY_MB } } : {}),
   };
-  return { input, hash: contentHash(JSON.stringify({ ...input, helper: ROOT_HELPER.version })) };
+  // The superuser is part of what a deploy applies: a changed password is not "nothing to do".
+  const superuser = app.superuserEmail ? `${app.superuserEmail}\n${(await deps.apps.superuserPassword(app)) ?? ''}` : '';
+  return { input, hash: contentHash(JSON.stringify({ ...input, helper: ROOT_HELPER.version, superuser })) };
 }
 
 export function writeConfig(): AppTask {

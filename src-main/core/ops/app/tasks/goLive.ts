@@ -6,6 +6,7 @@ import type { StepContext } from '../../../jobs/runner';
 import { helperCall } from '../../../remote/helper/verbs';
 import type { Manifest, ManifestRelease } from '../../../remote/readBack';
 import { goLiveScript } from '../../../remote/scripts/appScripts';
+import { helperReason } from '../../../remote/readBack';
 import { releasesToKeep, toReleaseInfo } from '../../releases';
 import { connection, type AppJob, type AppTask } from '../appJob';
 
@@ -26,11 +27,16 @@ export function migrationsAhead(from: ManifestRelease, to: ManifestRelease): str
   return from.migrations.filter((m) => !to.migrations.includes(m));
 }
 
-export function goLive(kind: Extract<JobKind, 'deploy' | 'rollback'>, restoreData = false): AppTask {
+/**
+ * `finish`: also set the superuser (read by an earlier task) and release the lock in the same trip,
+ * so a deploy's last round trip is this one.
+ */
+export function goLive(kind: Extract<JobKind, 'deploy' | 'rollback'>, restoreData = false, o: { finish?: boolean } = {}): AppTask {
   return {
-    title: kind === 'deploy' ? 'Switch current to the new release, restart, and check /api/health' : 'Switch current, restart, and check /api/health',
+    title: kind === 'deploy' ? `Switch current to the new release, restart, and check /api/health${o.finish ? '; set the superuser' : ''}` : 'Switch current, restart, and check /api/health',
     pointOfNoReturn: true,
     run: async (job, ctx) => {
+      if (job.noop) return { skipped: true, note: 'nothing to do: the app was not restarted' };
       const target = job.target!;
       const previous = job.previous;
       const manifest = job.state!.manifest;
@@ -43,10 +49,16 @@ export function goLive(kind: Extract<JobKind, 'deploy' | 'rollback'>, restoreDat
         app: job.app.name, deployUser: job.deployUser, releaseId: target.id, previous: previous?.id ?? 'none', restoreSnapshot: guardSnapshot,
         restoreBefore, port: job.app.port, healthTimeoutS: healthTimeoutOf(job.app), guardS: guardSecondsOf(job.app),
         record: { manifest: JSON.stringify(next, null, 2), configHashes: job.configHashes, keep: next.releases.map((r) => r.id) },
+        ...(o.finish ? { superuser: job.superuser && { ...job.superuser, binary: job.app.binary }, unlockJob: job.jobId } : {}),
       }).text, { check: false });
-      if (res.code !== 0) await failGoLive(job, ctx, res.code, res.stderr);
+      if (res.code !== 0 && res.code !== 7) await failGoLive(job, ctx, res.code, res.stderr);
       job.healthy = true;
+      if (/^released the lock$/m.test(res.stdout)) job.lockHeld = false;
       job.deps.apps.recordReleases(job.app.id, toReleaseInfo(next));
+      if (res.code === 7) {
+        throw new SkiffError('SUPERUSER_FAILED', { message: `The release is live, but the superuser ${job.superuser?.email ?? ''} could not be set: ${helperReason(res.stderr) ?? res.stderr.trim().slice(-300)}` });
+      }
+      return job.superuser && o.finish ? { note: `superuser ${job.superuser.email} set` } : undefined;
     },
   };
 }

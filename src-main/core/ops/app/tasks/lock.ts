@@ -4,6 +4,7 @@
 // owed; a lock of another desktop refuses the job, naming it.
 import type { Version } from '../../../../../src-shared/domain';
 import { SkiffError } from '../../../../../src-shared/errors';
+import { storeKeys } from '../../../remote/scripts/storeScripts';
 import type { StepContext } from '../../../jobs/runner';
 import { ROOT_HELPER } from '../../../remote/helper/build';
 import { readAppState, type AppState, type ManifestRelease } from '../../../remote/readBack';
@@ -15,7 +16,8 @@ import { connection, type AppJob, type AppTask } from '../appJob';
 export async function readState(job: AppJob, ctx: StepContext, takeOver?: string): Promise<AppState> {
   const ssh = await connection(job);
   const { id, who } = job.deps.installation;
-  const out = await ctx.exec(ssh, appStateScript({ app: job.app.name, helperVersion: ROOT_HELPER.version, holder: { jobId: job.jobId, installation: id, who }, takeOver }).text, { hideKeyValues: true });
+  const keys = job.entries ? storeKeys(job.entries) : undefined;
+  const out = await ctx.exec(ssh, appStateScript({ app: job.app.name, helperVersion: ROOT_HELPER.version, holder: { jobId: job.jobId, installation: id, who }, takeOver, storeKeys: keys }).text, { hideKeyValues: true });
   return readAppState(job.app.name, out.stdout);
 }
 
@@ -41,10 +43,12 @@ export async function finishOwedRollback(job: AppJob, ctx: StepContext, state: A
   return readState(job, ctx, job.jobId);
 }
 
-export function lockApp(): AppTask {
+/** `version`: the job puts this version on the server; the same trip asks which of its files the server's store lacks. */
+export function lockApp(o: { version?: Version } = {}): AppTask {
   return {
     title: 'Check the server and lock the app',
     run: async (job, ctx) => {
+      if (o.version) job.entries = await job.deps.versions.entries(o.version.sha256);
       let state = await readState(job, ctx);
       if (state.lock === 'acquired') job.lockHeld = true;
       if (state.helper !== ROOT_HELPER.version) {

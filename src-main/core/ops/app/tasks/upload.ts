@@ -1,23 +1,35 @@
-// Upload the version once: a server that already has a release of it uploads nothing.
+// Upload what the server lacks: a release already on the server uploads nothing, and otherwise
+// only the files its content store does not hold travel (a version uploaded once serves every app
+// on the server; a version that changed one file sends that file).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Version } from '../../../../../src-shared/domain';
 import { SkiffError } from '../../../../../src-shared/errors';
-import { appPaths } from '../../../remote/paths';
+import { formatBytes } from '../../../../../src-shared/format';
+import { parseKv } from '../../../remote/readBack';
+import { STORE, storeQueryScript, storeKeys } from '../../../remote/scripts/storeScripts';
 import { archMatches, type BinaryArch } from '../../../versions/inspectZip';
+import { STORE_KEY, storeKey, writeStoreZip, type ReleaseFile } from '../../../versions/storeZip';
 import { releaseId } from '../../releases';
+import { appConfig } from './config';
 import { uploadFile } from '../../upload';
-import { connection, type AppTask } from '../appJob';
+import { connection, type AppJob, type AppTask } from '../appJob';
+import type { StepContext } from '../../../jobs/runner';
+
 
 export function uploadVersion(version: Version, label: string): AppTask {
   return {
-    title: `Upload ${version.fileName} (${(version.size / 1048576).toFixed(1)} MiB)`,
+    title: `Upload ${version.fileName} (${formatBytes(version.size)}): only what the server lacks`,
     run: async (job, ctx) => {
       const state = job.state!;
       if (!archMatches(version.summary.binaryArch as BinaryArch, state.arch)) {
         throw new SkiffError('VERSION_ARCH_MISMATCH', { message: `${version.fileName} is built for ${version.summary.binaryArch}; ${job.server.name} is ${state.arch}.` });
       }
-      const need = version.size + version.summary.uncompressedBytes * 2;
-      if (state.free < need) {
-        throw new SkiffError('DISK_FULL', { message: `${job.server.name} has ${Math.round(state.free / 1048576)} MiB free; this release needs about ${Math.round(need / 1048576)} MiB.` });
+      const { hash } = await appConfig(job.deps, job.app);
+      if (job.previous?.sha256 === version.sha256 && state.current === job.previous.id && state.hashes === hash) {
+        job.noop = true;
+        return { skipped: true, note: `${label} already serves from releases/${job.previous.id} with this config: nothing to do, no restart` };
       }
       const existing = state.releases.find((r) => r.sha256 === version.sha256);
       const known = existing ? state.manifest.releases.find((r) => r.id === existing.id) : undefined;
@@ -27,11 +39,47 @@ export function uploadVersion(version: Version, label: string): AppTask {
         sha256: version.sha256, label, deployedAt: new Date().toISOString(),
         migrations: known?.migrations ?? [], snapshot: false,
       };
-      if (job.reuse) return { skipped: true, note: 'already on the server: nothing to upload' };
-      const remote = `${appPaths(job.app.name).uploads}/${version.sha256}.zip.part`;
-      const t0 = Date.now();
-      await uploadFile(await connection(job), job.deps.versions.zipPath(version.sha256), remote, (b, t) => ctx.progress(b, t));
-      return { note: `${(version.size / 1048576 / ((Date.now() - t0) / 1000)).toFixed(1)} MiB/s` };
+      if (job.reuse) return { skipped: true, note: `already on the server: nothing to upload (${formatBytes(version.size)} saved)` };
+
+      // A deploy's lock asked the store already; a restore bringing its version along asks now.
+      const asked = job.entries !== undefined;
+      const entries = job.entries ?? (job.entries = await job.deps.versions.entries(version.sha256));
+      const missing = new Set(asked ? state.missing : await askMissing(job, ctx));
+      const files = uniqueFiles(entries).filter((f) => missing.has(storeKey(f)));
+      const lackBytes = files.reduce((n, f) => n + f.size, 0);
+      // The upload, the files it unpacks to in the store, and room to spare.
+      const need = lackBytes * 2 + 64 * 1048576;
+      if (state.free < need) {
+        throw new SkiffError('DISK_FULL', { message: `${job.server.name} has ${Math.round(state.free / 1048576)} MiB free; this release needs about ${Math.round(need / 1048576)} MiB.` });
+      }
+      const total = uniqueFiles(entries).length;
+      if (files.length === 0) return { note: `all ${total} files are in the server's store: nothing to upload (${formatBytes(version.size)} saved)` };
+
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-upload-'));
+      try {
+        const local = path.join(dir, 'store.zip');
+        const bytes = await writeStoreZip(job.deps.versions.zipPath(version.sha256), files, local);
+        const remote = `${STORE}/.upload-${job.jobId}.zip`;
+        const t0 = Date.now();
+        await uploadFile(await connection(job), local, remote, (b, t) => ctx.progress(b, t));
+        job.storeUpload = { remote, count: files.length };
+        const saved = Math.max(0, version.size - bytes);
+        const rate = (bytes / 1048576 / Math.max(0.001, (Date.now() - t0) / 1000)).toFixed(1);
+        return { note: `sent ${formatBytes(bytes)} of ${formatBytes(version.size)}: ${files.length} of ${total} files, ${formatBytes(saved)} saved; ${rate} MiB/s` };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
+}
+
+/** One file per store key (two paths with one content travel once). */
+function uniqueFiles(entries: NonNullable<AppJob['entries']>): ReleaseFile[] {
+  return [...new Map(entries.filter((e): e is ReleaseFile => e.kind === 'file').map((f) => [storeKey(f), f])).values()];
+}
+
+/** For a job whose lock did not ask the store (a restore bringing its version along): one more trip. */
+async function askMissing(job: AppJob, ctx: StepContext): Promise<string[]> {
+  const out = await ctx.exec(await connection(job), storeQueryScript(storeKeys(job.entries!)).text, { quiet: true, hideKeyValues: true });
+  return (parseKv(out.stdout).get('missing') ?? []).filter((k) => STORE_KEY.test(k));
 }
