@@ -8,6 +8,7 @@ import { buildVersionZip, writeZip } from '../../e2e/fixtures/versionZip';
 import type { TestVps } from '../../e2e/vps/vm';
 import type { App, FleetRecap, JobEvent, Server, Version } from '../../src-shared/domain';
 import { readJobLog } from '../../src-main/core/jobs/jobLog';
+import { execStats } from '../../src-main/core/ssh/exec';
 import { runJob, setUpServer, viaCaddy as caddy, type TestCore } from './helpers';
 
 let vps: TestVps;
@@ -83,9 +84,11 @@ describe('deploy', () => {
     expect(app1.releases[0]).toMatchObject({ current: true, versionSha256: v.v1.sha256 });
   }, 180_000);
 
-  it('deploys a second version with a data snapshot taken first, and switches atomically', async () => {
+  it('deploys a second version with a data snapshot taken first, and switches atomically, in 3 remote commands plus the upload', async () => {
+    const commands = execStats.commands;
     const { job, log } = await runJob(core, () => core.ops.deploy(app.id, v.v2.sha256));
     expect(job.status).toBe('succeeded');
+    expect(execStats.commands - commands).toBeLessThanOrEqual(3);
     expect(log).toMatch(/data snapshot: backups\/\S+\.tar\.zst/);
     expect(await servedVersion()).toBe('v2');
     const r = JSON.parse((await viaCaddy('/api/fixture')).body);
