@@ -2,9 +2,8 @@
 // of which server fails what), apps made from a template and by hand, then a fleet deploy: the
 // preflight stops a run before any change when one server's disk is full, naming it; a target that
 // fails its health gate rolls itself back and the recap shows it; "retry the failed ones" deploys
-// only that one; last, one server hardened from the page and audited again. (Rolling
-// the whole fleet back, and a repeated deploy that changes nothing, are proven on many apps by
-// tests/integration/deploy.test.ts.)
+// only that one; "roll back the whole fleet" undoes what that run changed; last, one server
+// hardened from the page and audited again.
 import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
@@ -116,6 +115,11 @@ test('the fleet page: set up and audit two servers at once, a deploy with prefli
   await expect(page.getByRole('table', { name: 'Fleet targets' }).locator('tr[data-outcome]')).toHaveAttribute('aria-label', 'beta on fleet-a');
   await expect(recap(page)).toHaveText('ok=0 changed=1 failed=0 skipped=0 unreachable=0', { timeout: 300_000 });
   expect(await served(a, 'beta.fleet.test')).toBe('v2');
+
+  // "Roll back the whole fleet" undoes what the last run changed (beta, by the retry) and nothing else.
+  await page.getByRole('button', { name: 'Roll back the whole fleet' }).click();
+  await expect(recap(page)).toHaveText('ok=0 changed=1 failed=0 skipped=0 unreachable=0', { timeout: 300_000 });
+  expect([await served(a, 'alpha.fleet.test'), await served(a, 'beta.fleet.test'), await served(b, 'gamma.fleet.test')]).toEqual(['v2', 'v1', 'v2']);
 
   // Hardening from the fleet page asks once, then hardens; the next audit no longer fails its SSH items.
   await serversForm.getByLabel('Server fleet-b').check();

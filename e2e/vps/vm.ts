@@ -15,7 +15,14 @@ import { run, type RunResult } from './run.js';
 export interface VpsPorts { ssh: number; http: number; https: number; ssh2222: number; probe8081: number }
 export interface VpsDescriptor { image: BaseImage; dir: string; ports: VpsPorts; pid: number }
 
-export interface MachineSpec { kernel: { kernel: string; initrd: string }; memoryMb: number }
+export interface MachineSpec { kernel: { kernel: string; initrd: string }; memoryMb: number; cpu: string }
+
+/**
+ * The CPU model qemu emulates. `max` offers AVX2 and 5-level paging, which glibc and the kernel then
+ * use and TCG emulates slowly; the plain x86-64 model ran a fork+exec loop 15 % and hashing and
+ * compression 35 % faster here (measured 2026-11-28). Debian 12 and Go binaries need nothing more.
+ */
+const VM_CPU = 'qemu64';
 
 /** A disk built with its own kernel (the prepared disk) boots that one: its modules are on it. */
 function kernelFor(disk: string, image: BaseImage): { kernel: string; initrd: string } {
@@ -33,7 +40,7 @@ function qemuArgs(m: MachineSpec, dir: string, disk: string, ports: VpsPorts): s
     `hostfwd=tcp:127.0.0.1:${ports.ssh2222}-:2222`, `hostfwd=tcp:127.0.0.1:${ports.probe8081}-:8081`,
   ];
   return [
-    '-accel', 'tcg,thread=multi', '-cpu', 'max', '-m', String(m.memoryMb), '-smp', '2',
+    '-accel', 'tcg,thread=multi', '-cpu', m.cpu, '-m', String(m.memoryMb), '-smp', '2',
     '-kernel', m.kernel.kernel, '-initrd', m.kernel.initrd, '-append', 'root=/dev/vda rw console=ttyS0 net.ifnames=0',
     // A throwaway disk: the guest's flushes need not reach the host's disk.
     '-drive', `file=${disk},if=virtio,cache=unsafe`,
@@ -86,7 +93,7 @@ export class TestVps {
     const log = opts.log ?? (() => {});
     const image = await ensureBaseImage(log);
     const source = opts.disk ?? image.qcow2;
-    const machine: MachineSpec = { kernel: kernelFor(source, image), memoryMb: opts.memoryMb ?? 1024 };
+    const machine: MachineSpec = { kernel: kernelFor(source, image), memoryMb: opts.memoryMb ?? 1024, cpu: VM_CPU };
     const saved = opts.cold ? undefined : await ensureBootedState(source, machine, log);
     const runsDir = join(cacheRoot(), 'runs');
     mkdirSync(runsDir, { recursive: true });

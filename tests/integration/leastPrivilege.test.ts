@@ -92,8 +92,9 @@ try touch /opt/skiff/apps/web/shared/pb_data/ok`)).stdout;
   });
 
   it('never shows the superuser password in another user\'s process list, nor in the log', async () => {
-    // Watchers (services of their own, as each user) read every command line they can see for the
-    // whole deploy; root's proves a watcher would catch it.
+    // Watchers (services of their own, as the deploy user and another app's service user) read every
+    // command line they can see for the whole deploy; root's proves a watcher would catch it. Each is
+    // a busy loop that slows the emulated VM, so there is no third for an unrelated user.
     await vps.exec(`rm -f /tmp/seen-* /tmp/watch-stop
 cat > /tmp/watch.sh <<'WATCH'
 n=0
@@ -104,21 +105,21 @@ echo "$n" > "/tmp/seen-$(id -un)"
 WATCH
 # The pattern comes from a file: in an argv it would be the watcher's own command line that shows it.
 printf '%s\\n' ${shq(PASSWORD)} > /tmp/watch-pw && chmod 644 /tmp/watch-pw
-for u in root nobody skiff pb-shop; do systemd-run --quiet --collect --unit="watch-$u" --uid="$u" --property=RuntimeMaxSec=300 /bin/sh /tmp/watch.sh; done`);
+for u in root skiff pb-shop; do systemd-run --quiet --collect --unit="watch-$u" --uid="$u" --property=RuntimeMaxSec=300 /bin/sh /tmp/watch.sh; done`);
     await new Promise((r) => setTimeout(r, 2000));
     let job, log;
     try {
       ({ job, log } = await runJob(core, () => core.ops.deploy(web.id, v.v3.sha256)));
     } finally {
       // The watchers are busy loops: never leave them running for the tests after this one.
-      await vps.exec('touch /tmp/watch-stop; for i in $(seq 1 50); do [ $(ls /tmp/seen-* 2>/dev/null | wc -l) = 4 ] && break; sleep 0.2; done');
+      await vps.exec('touch /tmp/watch-stop; for i in $(seq 1 50); do [ $(ls /tmp/seen-* 2>/dev/null | wc -l) = 3 ] && break; sleep 0.2; done');
     }
     expect(job.status, log.slice(-2000)).toBe('succeeded');
     expect(log).toMatch(/superuser admin@example\.com set/);
     expect(log).not.toContain(PASSWORD);
-    const seen = Object.fromEntries((await vps.exec('for u in root nobody skiff pb-shop; do echo "$u $(cat /tmp/seen-$u 2>/dev/null || echo 0)"; done')).stdout.trim().split('\n').map((l) => l.split(' ')).map(([u, n]) => [u, Number(n)]));
+    const seen = Object.fromEntries((await vps.exec('for u in root skiff pb-shop; do echo "$u $(cat /tmp/seen-$u 2>/dev/null || echo 0)"; done')).stdout.trim().split('\n').map((l) => l.split(' ')).map(([u, n]) => [u, Number(n)]));
     expect(seen.root).toBeGreaterThan(0);
-    expect({ nobody: seen.nobody, skiff: seen.skiff, 'pb-shop': seen['pb-shop'] }).toEqual({ nobody: 0, skiff: 0, 'pb-shop': 0 });
+    expect({ skiff: seen.skiff, 'pb-shop': seen['pb-shop'] }).toEqual({ skiff: 0, 'pb-shop': 0 });
   }, 300_000);
 });
 
