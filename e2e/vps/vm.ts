@@ -2,7 +2,7 @@
 // qemu (TCG: KVM is not usable on our machines), SSH forwarded to 127.0.0.1 only.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { cacheRoot, ensureBaseImage, type BaseImage } from './image.js';
 import { ensureBootedState } from './bootedState.js';
@@ -56,16 +56,20 @@ function qemuArgs(m: MachineSpec, dir: string, disk: string, ports: VpsPorts): s
   ];
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * `count` distinct free loopback ports. Each listener stays open until all are taken: closed one by
+ * one, the kernel may hand the same port out twice (it did: qemu then refused two forwards on it).
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
     const srv = createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
+    srv.listen(0, '127.0.0.1', () => resolve(srv));
+  })));
+  const ports = servers.map((srv) => (srv.address() as { port: number }).port);
+  await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
+  return ports;
 }
 
 export class TestVps {
@@ -100,7 +104,8 @@ export class TestVps {
     reapOrphans(runsDir);
     const dir = mkdtempSync(join(runsDir, 'vm-'));
     writeFileSync(join(dir, 'owner'), ownerStamp());
-    const ports: VpsPorts = { ssh: await freePort(), http: await freePort(), https: await freePort(), ssh2222: await freePort(), probe8081: await freePort() };
+    const [ssh, http, https, ssh2222, probe8081] = await freePorts(5);
+    const ports: VpsPorts = { ssh, http, https, ssh2222, probe8081 };
     const disk = join(dir, 'run.qcow2');
     await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', saved?.disk ?? source, '-F', 'qcow2', disk]);
     const started = Date.now();
