@@ -11,12 +11,12 @@ import { addTrustedServer, rootKeyFor } from '../support/ui';
 test.describe.configure({ mode: 'serial' });
 
 // Hardening closes root SSH: this spec gets a VM of its own so the other specs keep theirs. It is
-// the prepared disk with ufw removed and fail2ban stopped, so setup installs a package from the
+// the prepared disk with ufw removed, fail2ban stopped and automatic updates off, so setup installs a package from the
 // archive here; the whole bare-server install (minutes under emulation) runs in
 // `npm run security-report`, which sets up and hardens a fresh base image.
 const vm = ownVps(async () => {
   const vps = await TestVps.boot({ disk: await ensurePreparedDisk() });
-  await vps.exec('DEBIAN_FRONTEND=noninteractive apt-get remove -y -q ufw >/dev/null && systemctl disable --now fail2ban 2>/dev/null');
+  await vps.exec('DEBIAN_FRONTEND=noninteractive apt-get remove -y -q ufw >/dev/null && systemctl disable --now fail2ban 2>/dev/null && rm /etc/apt/apt.conf.d/20auto-upgrades');
   return vps;
 }, 600_000);
 

@@ -1,7 +1,7 @@
 // The root helper, without a server: its verbs are exactly the table's, it refuses bad arguments
 // before doing anything, and it renders every file byte for byte as the TypeScript templates do.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,6 +148,28 @@ describe('the root helper', () => {
     for (const [v, gen] of [['pocketbase version 0.22.20', 'admin'], ['pocketbase version 0.23.0', 'superuser'], ['pocketbase version 0.28.1-fixture (v1)', 'superuser'], ['pocketbase version 1.2.0', 'superuser'], ['garbage', 'unknown']]) {
       expect(fn(`pb_generation ${shq(v)}`).out.trim(), v).toBe(gen);
     }
+  });
+});
+
+describe('apt_lists_fresh', () => {
+  const sources = "apt_sources() { printf 'http://deb.debian.org/debian bookworm\\nhttp://deb.debian.org/debian-security bookworm-security\\n'; }";
+  const lists = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-apt-lists-'));
+    for (const f of ['deb.debian.org_debian_dists_bookworm_InRelease', 'deb.debian.org_debian-security_dists_bookworm-security_InRelease']) writeFileSync(path.join(dir, f), '');
+    return dir;
+  };
+
+  it('keeps lists refreshed within the hour that hold every source', () => {
+    expect(fn(`${sources}; apt_lists_fresh ${lists()}`).code).toBe(0);
+  });
+
+  it('refreshes lists older than an hour, or missing a source (one just added), or when no source is known', () => {
+    const old = lists();
+    expect(fn(`${sources}; touch -d '2 hours ago' ${old}; apt_lists_fresh ${old}`).code).toBe(1);
+    const partial = lists();
+    rmSync(path.join(partial, 'deb.debian.org_debian-security_dists_bookworm-security_InRelease'));
+    expect(fn(`${sources}; apt_lists_fresh ${partial}`).code).toBe(1);
+    expect(fn(`apt_sources() { :; }; apt_lists_fresh ${lists()}`).code).toBe(1);
   });
 });
 
