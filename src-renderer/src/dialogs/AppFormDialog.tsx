@@ -7,6 +7,7 @@ import type { App, TlsMode } from '../../../src-shared/domain';
 import type { SkiffError } from '../../../src-shared/errors';
 import { asSkiffError, call } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { TlsSelect } from '../components/TlsSelect';
 import { Modal } from '../components/Modal';
 import { formatTags, parseTags } from '../lib/tags';
 
@@ -70,14 +71,7 @@ export function AppFormDialog({ serverId, app, onSaved, onCancel }: { serverId: 
         </div>
         <div className="form-row">
           <label className="grow">Domain (optional)<input name="domain" value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="blog.example.com" /></label>
-          <label>
-            HTTPS
-            <select name="tls" value={tls} onChange={(e) => setTls(e.target.value as TlsMode)}>
-              <option value="auto">Automatic (Let&apos;s Encrypt)</option>
-              <option value="internal">Caddy&apos;s own CA (LAN, testing)</option>
-              <option value="off">Off (plain HTTP)</option>
-            </select>
-          </label>
+          <TlsSelect name="tls" value={tls} onChange={setTls} />
         </div>
         <label>Tags (optional, for fleet runs)<input name="appTags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="prod, eu" /></label>
         <fieldset>

@@ -8,6 +8,7 @@ import type { App, TlsMode } from '../../../src-shared/domain';
 import type { SkiffError } from '../../../src-shared/errors';
 import { asSkiffError, call } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { TlsSelect } from '../components/TlsSelect';
 import { Modal } from '../components/Modal';
 import { parseTags } from '../lib/tags';
 
@@ -57,14 +58,7 @@ export function AppTemplateDialog({ serverId, onCreated, onCancel }: { serverId:
         )}
         <div className="form-row">
           <label className="grow">Domain pattern (optional)<input value={domainPattern} onChange={(e) => setDomainPattern(e.target.value)} placeholder="{name}.example.com" /></label>
-          <label>
-            HTTPS
-            <select value={tls} onChange={(e) => setTls(e.target.value as TlsMode)}>
-              <option value="auto">Automatic (Let&apos;s Encrypt)</option>
-              <option value="internal">Caddy&apos;s own CA (LAN, testing)</option>
-              <option value="off">Off (plain HTTP)</option>
-            </select>
-          </label>
+          <TlsSelect value={tls} onChange={setTls} />
         </div>
         <label>Environment, shared (KEY=value per line; {'{name}'} becomes each app&apos;s name)<textarea rows={3} value={env} onChange={(e) => setEnv(e.target.value)} placeholder="PB_TENANT={name}" /></label>
         <label>Tags (optional, for fleet runs)<input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="tenants" /></label>

@@ -5,6 +5,7 @@ import type { App, Backup, Job, TlsMode } from '../../../src-shared/domain';
 import type { SkiffError } from '../../../src-shared/errors';
 import { asSkiffError, call } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { TlsSelect } from '../components/TlsSelect';
 import { Modal } from '../components/Modal';
 import { useServers } from '../stores/servers';
 
@@ -38,9 +39,7 @@ export function RestoreAsNewAppDialog({ backup, source, onStarted, onCancel }: {
         </select></label>
         <label>Name<input name="name" value={name} onChange={(e) => setName(e.target.value)} required /></label>
         <label>Domain<input name="domain" value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="app.example.com (optional)" /></label>
-        <label>HTTPS<select name="tls" value={tls} onChange={(e) => setTls(e.target.value as TlsMode)}>
-          <option value="auto">Let&apos;s Encrypt</option><option value="internal">Caddy&apos;s own CA</option><option value="off">Off (plain HTTP)</option>
-        </select></label>
+        <TlsSelect name="tls" value={tls} onChange={setTls} />
         {source?.env.some((v) => v.secret) && <p className="hint">Secret env values stay in this computer&apos;s keychain for {backup.appName}: set them on the new app.</p>}
         <ErrorNotice error={error} />
         <div className="dialog-actions">
