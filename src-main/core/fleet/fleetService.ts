@@ -50,9 +50,7 @@ export class FleetService {
 
   /** Starts a fleet deploy and returns its first state; the run goes on, reported through onChange. */
   startDeploy(appIds: readonly string[], sha256: string, options: Partial<FleetOptions> = {}): FleetRunState {
-    const run = this.deploy(appIds, sha256, options);
-    run.catch(() => undefined); // the state carries the error
-    return this.current()!;
+    return this.started(this.deploy(appIds, sha256, options));
   }
 
   deploy(appIds: readonly string[], sha256: string, options: Partial<FleetOptions> = {}): Promise<FleetRecap> {
@@ -102,7 +100,7 @@ export class FleetService {
   private startRollback(targets: { target: FleetTarget; to?: string }[], options: Partial<FleetOptions>): FleetRunState {
     this.refuseWhileRunning();
     this.rollbackTo = new Map(targets.map((t) => [t.target.key, t.to]));
-    const run = this.run({ kind: 'rollback', title: `Roll back ${targets.length} app(s)` }, targets.map((t) => t.target), {
+    return this.started(this.run({ kind: 'rollback', title: `Roll back ${targets.length} app(s)` }, targets.map((t) => t.target), {
       preflight: async (t): Promise<Preflight> => {
         if (!this.rollbackTo.get(t.key)) return { ready: false, reason: 'no release to go back to' };
         const ssh = await this.deps.pool.get(t.serverId);
@@ -111,9 +109,7 @@ export class FleetService {
         return { ready: true, current: facts.current };
       },
       deploy: (t, onStarted) => this.follow(this.jobs.rollback(t.appId!, this.rollbackTo.get(t.key)!), onStarted, () => true),
-    }, options);
-    run.catch(() => undefined); // the state carries the error
-    return this.current()!;
+    }, options));
   }
 
   /** The deploy user the last fleet setup asked for (kept for its retry). */
@@ -130,11 +126,15 @@ export class FleetService {
     }
     this.appUser = appUser;
     const start = (id: string): Job => (action === 'setup' ? this.jobs.setup(id, appUser) : action === 'harden' ? this.jobs.harden(id) : this.jobs.audit(id));
-    const run = this.run({ kind: action, title: `${SERVER_ACTION_TITLE[action]} ${targets.length} server(s)` }, targets, {
+    return this.started(this.run({ kind: action, title: `${SERVER_ACTION_TITLE[action]} ${targets.length} server(s)` }, targets, {
       // The preflight is the login itself: a server that cannot be reached stops the run before any change.
       preflight: async (t) => { await this.deps.pool.get(t.serverId); return { ready: true }; },
       deploy: (t, onStarted) => this.follow(start(t.serverId), onStarted, (job) => action !== 'audit' && !job.changedNothing),
-    }, options);
+    }, options));
+  }
+
+  /** A run left going on by itself: its first state now, its end through onChange (the state carries an error). */
+  private started(run: Promise<unknown>): FleetRunState {
     run.catch(() => undefined);
     return this.current()!;
   }
