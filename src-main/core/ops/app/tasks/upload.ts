@@ -45,14 +45,15 @@ export function uploadVersion(version: Version, label: string): AppTask {
       const asked = job.entries !== undefined;
       const entries = job.entries ?? (job.entries = await job.deps.versions.entries(version.sha256));
       const missing = new Set(asked ? state.missing : await askMissing(job, ctx));
-      const files = uniqueFiles(entries).filter((f) => missing.has(storeKey(f)));
+      const unique = uniqueFiles(entries);
+      const files = unique.filter((f) => missing.has(storeKey(f)));
       const lackBytes = files.reduce((n, f) => n + f.size, 0);
       // The upload, the files it unpacks to in the store, and room to spare.
       const need = lackBytes * 2 + 64 * 1048576;
       if (state.free < need) {
         throw new SkiffError('DISK_FULL', { message: `${job.server.name} has ${Math.round(state.free / 1048576)} MiB free; this release needs about ${Math.round(need / 1048576)} MiB.` });
       }
-      const total = uniqueFiles(entries).length;
+      const total = unique.length;
       if (files.length === 0) return { note: `all ${total} files are in the server's store: nothing to upload (${formatBytes(version.size)} saved)` };
 
       const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-upload-'));
