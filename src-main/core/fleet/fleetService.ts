@@ -6,7 +6,8 @@ import { SkiffError } from '../../../src-shared/errors';
 import type { OpsDeps } from '../ops/deps';
 import { runScript } from '../ssh/exec';
 import { retryTargets, runFleet, type FleetPorts, type Preflight, type TargetResult } from './fleetRun';
-import { judgePreflight, preflightCommand, readPreflight } from './preflight';
+import { judgePreflight, preflightCommand, readPreflight, type PreflightFacts } from './preflight';
+import type { ReleaseEntry } from '../versions/inspectZip';
 
 /** Codes that mean the server could not be reached, not that the job failed on it. */
 const UNREACHABLE = new Set(['HOST_UNREACHABLE', 'CONNECTION_REFUSED', 'CONNECTION_TIMEOUT', 'CONNECTION_LOST']);
@@ -62,14 +63,11 @@ export class FleetService {
     entries.catch(() => undefined); // awaited by each preflight
     return this.run({ kind: 'deploy', versionSha256: sha256, title: `Deploy ${version.fileName} to ${targets.length} app(s)` }, targets, {
       preflight: async (t) => {
-        const app = this.deps.apps.get(t.appId!);
         const server = this.deps.servers.get(t.serverId);
         if (!server.setup) return { ready: false, reason: `${server.name} is not set up yet` };
         const list = await entries;
-        const ssh = await this.deps.pool.get(server.id);
-        const res = await runScript(ssh, preflightCommand(app, list));
-        if (res.code !== 0) return { ready: false, reason: `the preflight on ${server.name} failed: ${res.stderr.trim().slice(-200)}` };
-        return judgePreflight(readPreflight(res.stdout), { server, version, entries: list });
+        const facts = await this.readTarget(t, list);
+        return 'ready' in facts ? facts : judgePreflight(facts, { server, version, entries: list });
       },
       deploy: (t, onStarted) => this.follow(this.jobs.deploy(t.appId!, sha256), onStarted, deployChanged),
     }, options);
@@ -94,6 +92,14 @@ export class FleetService {
     return this.startRollback(back, options);
   }
 
+  /** A target's preflight facts, or not-ready when the read-only command itself failed. */
+  private async readTarget(t: FleetTarget, entries: readonly ReleaseEntry[]): Promise<PreflightFacts | Preflight> {
+    const ssh = await this.deps.pool.get(t.serverId);
+    const res = await runScript(ssh, preflightCommand(this.deps.apps.get(t.appId!), entries));
+    if (res.code !== 0) return { ready: false, reason: `the preflight on ${this.deps.servers.get(t.serverId).name} failed: ${res.stderr.trim().slice(-200)}` };
+    return readPreflight(res.stdout);
+  }
+
   /** The release each target of the last rollback run goes back to (kept for its retry). */
   private rollbackTo = new Map<string, string | undefined>();
 
@@ -103,8 +109,8 @@ export class FleetService {
     return this.started(this.run({ kind: 'rollback', title: `Roll back ${targets.length} app(s)` }, targets.map((t) => t.target), {
       preflight: async (t): Promise<Preflight> => {
         if (!this.rollbackTo.get(t.key)) return { ready: false, reason: 'no release to go back to' };
-        const ssh = await this.deps.pool.get(t.serverId);
-        const facts = readPreflight((await runScript(ssh, preflightCommand(this.deps.apps.get(t.appId!), []))).stdout);
+        const facts = await this.readTarget(t, []);
+        if ('ready' in facts) return facts;
         if (facts.lockHolder) return { ready: false, reason: `another job holds the app's lock (${facts.lockHolder})` };
         return { ready: true, current: facts.current };
       },

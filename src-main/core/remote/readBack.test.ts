@@ -1,7 +1,7 @@
 // What Skiff reads back from a server is checked before use; a value that does not fit refuses,
 // naming the value.
 import { describe, expect, it } from 'vitest';
-import { readAppState, readManifest } from './readBack';
+import { parseKv, readAppState, readManifest, readMissing } from './readBack';
 
 const R1 = '20261125-080910-aaaaaaaa';
 const good = (extra = '') => `helper=skiff-root 0123456789abcdef
@@ -32,6 +32,7 @@ describe('readAppState', () => {
     ['current pointing outside releases/', good().replace(`current=releases/${R1}`, 'current=/etc'), '/etc'],
     ['config hashes that are not hex', good().replace('hashes=abc123', 'hashes=$(id)'), '$(id)'],
     ['a go-live record that is not Skiff\'s', good().replace('reverted=', 'reverted=now $(id) x'), 'now $(id) x'],
+    ['a content store key that is not a hash (the lock\'s and the store query\'s read alike)', good() + '\nmissing=../../etc/passwd', '../../etc/passwd'],
   ])('refuses %s, naming it', (_what, out, named) => {
     const e = refusal(() => readAppState('web', out));
     expect(e?.code).toBe('SERVER_STATE_INVALID');
@@ -42,6 +43,14 @@ describe('readAppState', () => {
     const s = readAppState('web', good().replace('lock=acquired', 'lock=held\nlock_holder=job-9 100 not-a-uuid $(rm) me@there\nlock_now=160'));
     expect(s.holder).toMatchObject({ jobId: 'job-9', installation: '', who: '$(rm) me@there' });
     expect(s.lockAge).toBe(60);
+  });
+});
+
+describe('readMissing', () => {
+  it('reads the keys a store query printed and refuses one that is not a key, as the lock does', () => {
+    const key = 'b'.repeat(64);
+    expect(readMissing('web', parseKv(`missing=${key}\n`))).toEqual([key]);
+    expect(refusal(() => readMissing('web', parseKv(`missing=${key}\nmissing=$(id)\n`)))?.message).toContain('$(id)');
   });
 });
 

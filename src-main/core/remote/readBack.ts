@@ -153,11 +153,16 @@ export function readAppState(app: string, out: string): AppState {
     hashes,
     guardArmed: one('guard') === 'active',
     reverted,
-    missing: (kv.get('missing') ?? []).map((k) => {
-      if (!STORE_KEY.test(k)) refuse(app, 'content store key', k);
-      return k;
-    }),
+    missing: readMissing(app, kv),
   };
+}
+
+/** The store keys a server says it lacks (a store query's or the lock's `missing=` lines). */
+export function readMissing(app: string, kv: Map<string, string[]>): string[] {
+  return (kv.get('missing') ?? []).map((k) => {
+    if (!STORE_KEY.test(k)) refuse(app, 'content store key', k);
+    return k;
+  });
 }
 
 /** Migration file names a release carries (from the unpack's output), checked like the manifest's. */

@@ -7,10 +7,10 @@ import path from 'node:path';
 import type { Version } from '../../../../../src-shared/domain';
 import { SkiffError } from '../../../../../src-shared/errors';
 import { formatBytes } from '../../../../../src-shared/format';
-import { parseKv } from '../../../remote/readBack';
+import { parseKv, readMissing } from '../../../remote/readBack';
 import { STORE, storeQueryScript, storeKeys } from '../../../remote/scripts/storeScripts';
 import { archMatches, type BinaryArch } from '../../../versions/inspectZip';
-import { STORE_KEY, storeKey, writeStoreZip, type ReleaseFile } from '../../../versions/storeZip';
+import { storeKey, writeStoreZip, type ReleaseFile } from '../../../versions/storeZip';
 import { releaseId } from '../../releases';
 import { appConfig } from './config';
 import { uploadFile } from '../../upload';
@@ -82,5 +82,5 @@ function uniqueFiles(entries: NonNullable<AppJob['entries']>): ReleaseFile[] {
 /** For a job whose lock did not ask the store (a restore bringing its version along): one more trip. */
 async function askMissing(job: AppJob, ctx: StepContext): Promise<string[]> {
   const out = await ctx.exec(await connection(job), storeQueryScript(storeKeys(job.entries!)).text, { quiet: true, hideKeyValues: true });
-  return (parseKv(out.stdout).get('missing') ?? []).filter((k) => STORE_KEY.test(k));
+  return readMissing(job.app.name, parseKv(out.stdout));
 }
