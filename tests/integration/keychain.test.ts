@@ -1,7 +1,7 @@
 // The vault against a real Secret Service (GNOME Keyring in a private D-Bus session), and what
 // happens when no keychain answers: a clear error, and nothing stored anywhere else.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -52,4 +52,39 @@ describe('the OS keychain', () => {
     for (const f of files) expect(readFileSync(f, 'utf8')).not.toContain('nowhere-to-go');
     expect(existsSync(path.join(dataDir, 'settings.json')) ? JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8')).servers : []).toEqual([]);
   });
+  it('a keychain waiting on an unlock prompt that never comes gives a clear error in time, and Skiff keeps running', async () => {
+    // A locked keyring (made unlocked, then its daemon restarted without the password) whose unlock
+    // prompter never starts: GNOME Keyring waits on it. Skiff's call must give up, and must not
+    // freeze its process meanwhile (a synchronous keychain call would block the main process).
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'skiff-lockedkeychain-'));
+    const services = path.join(tmp, 'data', 'dbus-1', 'services');
+    mkdirSync(services, { recursive: true });
+    mkdirSync(path.join(tmp, 'run'), { mode: 0o700 });
+    writeFileSync(path.join(services, 'org.gnome.keyring.SystemPrompter.service'), '[D-BUS Service]\nName=org.gnome.keyring.SystemPrompter\nExec=/bin/sleep 15\n');
+    const script = `
+      import { KeyringVault } from './src-main/core/vault/keyring.ts';
+      let ticks = 0;
+      const tick = setInterval(() => ticks++, 100);
+      const t0 = Date.now();
+      let error = null;
+      try { await new KeyringVault('skiff-locked').set('server/x/password', 'secret'); } catch (e) { error = { code: e.code, detail: e.detail }; }
+      clearInterval(tick);
+      (await import('node:fs')).writeFileSync(process.env.OUT, JSON.stringify({ error, ms: Date.now() - t0, ticks }));
+      // The binding's thread is still stuck in the keychain call and would hold up a normal exit.
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    const outFile = path.join(tmp, 'out.json');
+    const env = { ...process.env, OUT: outFile, SKIFF_KEYCHAIN_TIMEOUT_MS: '3000', XDG_DATA_HOME: path.join(tmp, 'data'), XDG_RUNTIME_DIR: path.join(tmp, 'run'), HOME: tmp, DISPLAY: '', WAYLAND_DISPLAY: '' };
+    const inner = 'printf skiff | gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null && secret-tool store --label=x service skiff-first username a <<<a'
+      + ' ; kill $(pgrep -x -U "$(id -u)" -n gnome-keyring-d); sleep 0.5; exec "$@"';
+    // Waits for the session to end, not for its pipes: the keyring daemon and the stalled prompter outlive it.
+    const child = spawn('dbus-run-session', ['--', 'bash', '-c', inner, 'bash', path.resolve('node_modules/.bin/tsx'), '--input-type=module', '-e', script], { env, cwd: path.resolve('.'), stdio: 'ignore' });
+    await new Promise((resolve) => child.on('exit', resolve));
+    const out = JSON.parse(readFileSync(outFile, 'utf8'));
+    expect(out.error).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE', detail: expect.stringContaining('did not answer within 3 s while storing a secret') });
+    expect(out.ms).toBeGreaterThanOrEqual(3000);
+    expect(out.ms).toBeLessThan(10_000);
+    // The event loop kept turning while the keychain hung: about one tick per 100 ms.
+    expect(out.ticks).toBeGreaterThan(out.ms / 100 / 2);
+  }, 90_000);
 });

@@ -1,42 +1,54 @@
 // Vault on the OS keychain through @napi-rs/keyring (Secret Service on Linux, Keychain on macOS,
 // Credential Manager on Windows). Chosen over keytar: maintained, prebuilt binaries in the npm package.
-import { Entry } from '@napi-rs/keyring';
+// Calls are asynchronous and bounded: a keychain that waits on an unlock prompt nobody answers (or
+// that cannot show one) must never freeze Skiff's main process; it gets a clear error instead.
+import { AsyncEntry } from '@napi-rs/keyring';
 import { keychainUnavailable, type Vault } from './vault';
+
+/** How long one keychain call may take (an unlock prompt the user answers fits; a dead one does not). */
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 export class KeyringVault implements Vault {
   /** `service` namespaces Skiff's entries in the keychain (tests use their own). */
-  constructor(private readonly service = 'Skiff') {}
+  constructor(
+    private readonly service = 'Skiff',
+    private readonly timeoutMs = Number(process.env.SKIFF_KEYCHAIN_TIMEOUT_MS) || DEFAULT_TIMEOUT_MS,
+  ) {}
 
-  private entry(account: string): Entry {
+  private entry(account: string): AsyncEntry {
     // Pinned to the Secret Service: left to itself the binding silently falls back to the kernel
     // keyring, which forgets everything at reboot. No keychain means an error, never a fallback.
-    return new Entry(this.service, account, { linux: { store: 'secret-service' } });
+    return new AsyncEntry(this.service, account, { linux: { store: 'secret-service' } });
+  }
+
+  /** Runs one keychain call, giving up with a clear error after the deadline. */
+  private async call<T>(what: string, op: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const late = () => new Error(`the keychain did not answer within ${Math.round(this.timeoutMs / 1000)} s while ${what} (is it locked, waiting for a password prompt?)`);
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    // The signal asks the binding to stop; the race makes sure Skiff stops waiting even if it cannot.
+    const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(late()), this.timeoutMs + 100); });
+    try {
+      return await Promise.race([op(signal), deadline]);
+    } catch (e) {
+      throw keychainUnavailable(signal.aborted ? late() : e);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async get(account: string): Promise<string | null> {
-    try {
-      return this.entry(account).getPassword() ?? null;
-    } catch (e) {
-      throw keychainUnavailable(e);
-    }
+    return (await this.call('reading a secret', (signal) => this.entry(account).getPassword(signal))) ?? null;
   }
 
   async set(account: string, secret: string): Promise<void> {
-    try {
-      this.entry(account).setPassword(secret);
-    } catch (e) {
-      throw keychainUnavailable(e);
-    }
+    await this.call('storing a secret', (signal) => this.entry(account).setPassword(secret, signal));
     // Read back: some keychains accept a write they do not keep (locked collection).
     if ((await this.get(account)) !== secret) throw keychainUnavailable(new Error('the keychain did not keep the secret'));
   }
 
   async delete(account: string): Promise<void> {
-    try {
-      this.entry(account).deletePassword();
-    } catch (e) {
-      throw keychainUnavailable(e);
-    }
+    await this.call('deleting a secret', (signal) => this.entry(account).deletePassword(signal));
   }
 
   async probe(): Promise<{ available: boolean; error?: string }> {
