@@ -27,7 +27,12 @@ env.SKIFF_VPS_CACHE ??= path.join(realHome, '.cache', 'skiff-test-vps');
 env.npm_config_cache ??= path.join(realHome, '.npm');
 delete env.SSH_AUTH_SOCK;
 
-const script = 'printf skiff | gnome-keyring-daemon --daemonize --unlock --components=secrets >/dev/null && exec "$@"';
+// GNOME Keyring has crashed mid-run here (a GLib assertion, SIGTRAP); D-Bus then starts a fresh one
+// whose keyring is locked, and every later keychain call fails. A watcher puts an unlocked one back.
+const unlock = 'printf skiff | gnome-keyring-daemon --replace --daemonize --unlock --components=secrets >/dev/null 2>&1';
+const locked = "gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets/collection/login --method org.freedesktop.DBus.Properties.Get org.freedesktop.Secret.Collection Locked 2>/dev/null | grep -q false";
+// It stops with the command ($$ is the command once the shell execs it) and holds none of its output.
+const script = `${unlock} && { (while sleep 2 && kill -0 $$ 2>/dev/null; do ${locked} || ${unlock}; done) </dev/null >/dev/null 2>&1 & } && exec "$@"`;
 const child = spawn('dbus-run-session', ['--', 'sh', '-c', script, 'sh', ...cmd], { stdio: 'inherit', env });
 const forward = (sig) => child.kill(sig);
 process.on('SIGINT', forward);
