@@ -50,8 +50,9 @@ function heredoc(name: string, text: string): string {
   return `${name}() { cat <<'${end}'\n${text}${text.endsWith('\n') ? '' : '\n'}${end}\n}`;
 }
 
+/** A text the helper hands to `bash -c`: read by a builtin, not by `$(cat …)`, which forked on every call. */
 function textVariable(name: string, text: string): string {
-  return `${name}=$(cat <<'SKIFF_END_OF_TEXT'\n${text}\nSKIFF_END_OF_TEXT\n)`;
+  return `IFS= read -r -d '' ${name} <<'SKIFF_END_OF_TEXT' || true\n${text}\nSKIFF_END_OF_TEXT`;
 }
 
 export function verbFunction(verb: string): string {
