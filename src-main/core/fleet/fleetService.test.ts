@@ -9,7 +9,7 @@ import { FleetService, type FleetJobs } from './fleetService';
 
 const R1 = '20261125-080910-aaaaaaaa';
 
-/** A connection whose every command prints `out` and exits with what `code()` says now. */
+/** A connection whose every command answers with what `answer()` returns at that moment. */
 function fakeSsh(answer: () => Answer) {
   return {
     connection: {

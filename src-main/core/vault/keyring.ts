@@ -23,15 +23,15 @@ export class KeyringVault implements Vault {
 
   /** Runs one keychain call, giving up with a clear error after the deadline. */
   private async call<T>(what: string, op: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const late = () => new Error(`the keychain did not answer within ${Math.round(this.timeoutMs / 1000)} s while ${what} (is it locked, waiting for a password prompt?)`);
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    const late = new Error(`the keychain did not answer within ${Math.round(this.timeoutMs / 1000)} s while ${what} (is it locked, waiting for a password prompt?)`);
+    const stop = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    // The signal asks the binding to stop; the race makes sure Skiff stops waiting even if it cannot.
-    const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(late()), this.timeoutMs + 100); });
+    // One deadline: it asks the binding to stop, and Skiff stops waiting even if the binding cannot.
+    const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => { stop.abort(late); reject(late); }, this.timeoutMs); });
     try {
-      return await Promise.race([op(signal), deadline]);
+      return await Promise.race([op(stop.signal), deadline]);
     } catch (e) {
-      throw keychainUnavailable(signal.aborted ? late() : e);
+      throw keychainUnavailable(stop.signal.aborted ? late : e);
     } finally {
       clearTimeout(timer);
     }
