@@ -99,10 +99,14 @@ describe('deploy', () => {
 
   it('redeploying the version that serves, with its config unchanged, does nothing and says so: no restart', async () => {
     const starts = JSON.parse((await viaCaddy('/api/fixture')).body).starts;
+    const c0 = execStats.commands;
     const { job, log } = await runJob(core, () => core.ops.deploy(app.id, v.v2.sha256));
     expect(job.status).toBe('succeeded');
-    expect(job.steps[1]).toMatchObject({ status: 'skipped', note: expect.stringMatching(/already serves from releases\/\S+ with this config: nothing to do, no restart$/) });
-    expect(job.steps.slice(2).map((st) => st.status)).toEqual(['skipped', 'skipped']);
+    // The server sees it in the check and takes no lock: one round trip in all.
+    expect(job.steps[0].note).toMatch(/already serving releases\/\S+ with this config: nothing to do, no restart$/);
+    expect(job.steps.slice(1).map((st) => st.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(execStats.commands - c0).toBe(1);
+    expect((await vps.exec('ls /opt/skiff/apps/web/.skiff')).stdout).not.toMatch(/^lock$/m);
     expect(log).not.toMatch(/MiB\/s/);
     expect(JSON.parse((await viaCaddy('/api/fixture')).body).starts).toBe(starts);
   }, 120_000);

@@ -79,7 +79,19 @@ describe('JobRunner', () => {
     expect(plain(readJobLog(dir, job.id))).toMatch(/✗ failed \(exit 255\)[\s\S]*\[recover\] Restore/);
   });
 
-  it('runs one job at a time per server; the second waits', async () => {
+  it('runs app jobs of different apps on one server side by side', async () => {
+    const { runner } = setup();
+    const trace: string[] = [];
+    const slow = (name: string, appId: string) => ({ kind: 'deploy' as const, serverId: 'same', appId, title: name, steps: [step('s', async () => { trace.push(`${name} start`); await sleep(50); trace.push(`${name} end`); })] });
+    const a = runner.start(slow('A', 'one'));
+    const b = runner.start(slow('B', 'two'));
+    const a2 = runner.start(slow('A2', 'one'));
+    await Promise.all([a, b, a2].map((j) => runner.wait(j.id)));
+    expect(trace.indexOf('B start')).toBeLessThan(trace.indexOf('A end'));
+    expect(trace.indexOf('A2 start')).toBeGreaterThan(trace.indexOf('A end'));
+  });
+
+  it('runs one server job at a time per server; the second waits', async () => {
     const { runner } = setup();
     const trace: string[] = [];
     const slow = (name: string) => ({ kind: 'audit' as const, serverId: 'same', title: name, steps: [step('s', async () => { trace.push(`${name} start`); await sleep(50); trace.push(`${name} end`); })] });

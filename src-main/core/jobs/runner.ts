@@ -1,12 +1,14 @@
-// Runs jobs: one at a time per server (a second one queues behind it), step by step, with the live
-// log streamed and kept. A job can be cancelled between steps. When a step fails, the job's
-// `recover` step (if any) runs to put the server back as it was.
+// Runs jobs: a server job alone on its server, app jobs side by side (one per app; serverQueue.ts
+// has the rules), each step by step, with the live log streamed and kept. A job can be cancelled
+// between steps. When a step fails, the job's `recover` step (if any) runs to put the server back
+// as it was.
 import { randomUUID } from 'node:crypto';
 import type { NodeSSH } from 'node-ssh';
 import type { Job, JobEvent, JobKind, JobStep } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import { runScript, type ExecResult } from '../ssh/exec';
 import { formatLog } from './format';
+import { ServerQueue } from './serverQueue';
 import { JobLog, logFileFor } from './jobLog';
 import type { JobStore } from './jobStore';
 
@@ -61,7 +63,7 @@ export interface JobDefinition {
 }
 
 export class JobRunner {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new ServerQueue();
   private readonly cancels = new Set<string>();
   private readonly finished = new Map<string, Promise<Job>>();
   /** Jobs that were running when Skiff last stopped (marked interrupted at this start). */
@@ -80,7 +82,7 @@ export class JobRunner {
     return this.finished.has(jobId);
   }
 
-  /** Queues the job behind any other job on the same server; returns it at once (status queued). */
+  /** Queues the job (serverQueue.ts says when it may run); returns it at once (status queued). */
   start(def: JobDefinition): Job {
     const job: Job = {
       id: randomUUID(),
@@ -93,14 +95,15 @@ export class JobRunner {
       createdAt: new Date().toISOString(),
     };
     this.update(job);
-    const before = this.queues.get(def.serverId) ?? Promise.resolve();
-    const done = before.catch(() => undefined).then(() => this.execute(job, def));
-    this.queues.set(def.serverId, done);
-    this.finished.set(job.id, done);
-    void done.finally(() => {
-      if (this.queues.get(def.serverId) === done) this.queues.delete(def.serverId);
-      this.finished.delete(job.id);
+    const done = this.queue.acquire({ serverId: def.serverId, appId: def.appId }).then(async (release) => {
+      try {
+        return await this.execute(job, def);
+      } finally {
+        release();
+      }
     });
+    this.finished.set(job.id, done);
+    void done.finally(() => this.finished.delete(job.id));
     return job;
   }
 

@@ -28,7 +28,7 @@ export function rollbackJob(deps: OpsDeps, appId: string, releaseId: string, res
   return appJobDefinition(job, {
     kind: 'rollback',
     title: `Roll back ${job.app.name} to ${releaseId}${restoreData ? ' (with its data)' : ''}`,
-    tasks: [lockApp(), pickRelease(releaseId), writeConfig(), goLive('rollback', restoreData)],
+    tasks: [lockApp(), pickRelease(releaseId), writeConfig(), goLive('rollback', restoreData, { finish: true })],
     // The kept release did not come up: back to what served, data as it is now.
     rollBack: (j, ctx) => rollBackToPrevious({ ...j, previous: j.previous, target: j.target && { ...j.target, migrations: [], snapshot: false } }, ctx, { restoreData: false }),
   });

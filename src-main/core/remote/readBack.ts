@@ -82,7 +82,9 @@ export interface AppState {
   helper: string;
   signers: boolean;
   layout: string;
-  lock: 'acquired' | 'held' | 'none';
+  /** `skipped`: the version and config asked about already serve, so no lock was taken (`noop`). */
+  lock: 'acquired' | 'held' | 'none' | 'skipped';
+  noop: boolean;
   holder?: LockInfo;
   /** Seconds since the holder took the lock (server clock). */
   lockAge?: number;
@@ -106,7 +108,9 @@ export function readAppState(app: string, out: string): AppState {
   const kv = parseKv(out);
   const one = (k: string) => kvOne(kv, k) ?? '';
   const lock = one('lock');
-  if (lock !== 'acquired' && lock !== 'held' && lock !== 'none') refuse(app, 'lock state', lock);
+  if (lock !== 'acquired' && lock !== 'held' && lock !== 'none' && lock !== 'skipped') refuse(app, 'lock state', lock);
+  const noop = one('noop') === 'yes';
+  if (noop !== (lock === 'skipped')) refuse(app, 'lock state', `${lock} (noop=${one('noop')})`);
   let holder: LockInfo | undefined;
   let lockAge: number | undefined;
   if (lock === 'held') {
@@ -144,7 +148,7 @@ export function readAppState(app: string, out: string): AppState {
     helper: one('helper').replace(/^skiff-root /, ''),
     signers: one('signers') === 'yes',
     layout: one('layout'),
-    lock, holder, lockAge,
+    lock, noop, holder, lockAge,
     arch,
     free: Number(one('free')) || 0,
     current,

@@ -31,6 +31,14 @@ export interface ConnectOptions {
 
 export const DEFAULT_READY_TIMEOUT_MS = 15_000;
 
+/**
+ * OpenSSH's own order (`ssh -Q cipher` preference of its client): chacha20-poly1305 first. ssh2
+ * puts AES-GCM first when this machine has AES instructions, but the server's CPU decrypts every
+ * upload: on one without them (an emulated test server, small ARM boards) AES costs twice the
+ * time (50 MB: 4.4 s against 2.2 s measured here), while chacha20 is fast everywhere.
+ */
+export const CIPHERS = ['chacha20-poly1305@openssh.com', 'aes128-ctr', 'aes192-ctr', 'aes256-ctr', 'aes128-gcm@openssh.com', 'aes256-gcm@openssh.com'];
+
 function authConfig(c: Credentials, user: string): Record<string, unknown> {
   switch (c.kind) {
     // An authHandler takes the already-decrypted key, so a passphrase is paid for once per session.
@@ -54,6 +62,7 @@ export async function connectSsh(opts: ConnectOptions): Promise<NodeSSH> {
       readyTimeout: opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
       keepaliveInterval: opts.keepaliveIntervalMs ?? 10_000,
       keepaliveCountMax: 3,
+      algorithms: { cipher: CIPHERS },
       hostVerifier: (key: Buffer) => {
         presented = sha256Fingerprint(key);
         return presented === opts.fingerprint;

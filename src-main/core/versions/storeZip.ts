@@ -78,6 +78,19 @@ export async function writeStoreZip(sourceZip: string, files: readonly ReleaseFi
   }
 }
 
+/** Writes a file the zip stores uncompressed (method 0) to `dest`, as itself. */
+export async function copyStoredEntry(sourceZip: string, f: ReleaseFile, dest: string): Promise<void> {
+  if (f.zip.method !== 0 || f.zip.compressedSize !== f.size) throw new Error(`${f.path} is not stored uncompressed in the zip`);
+  const src = await open(sourceZip, 'r');
+  const out = await open(dest, 'w', 0o600);
+  try {
+    await copyRange(src, f.zip.dataOffset, f.size, async (b) => { await out.write(b); });
+  } finally {
+    await src.close();
+    await out.close();
+  }
+}
+
 async function copyRange(src: Awaited<ReturnType<typeof open>>, start: number, length: number, write: (b: Buffer) => Promise<void>): Promise<void> {
   let done = 0;
   while (done < length) {

@@ -30,7 +30,8 @@ export interface AppJob {
   /** The version's entries by content, when the job puts a version on the server (content store). */
   entries?: ReleaseEntry[];
   /** The store upload of this job: where it landed, and how many files it holds. */
-  storeUpload?: { remote: string; count: number };
+  /** What the upload sent into the store: a zip of files, files sent as themselves, how many in all. */
+  storeUpload?: { zip?: string; raw: string[]; count: number };
   /** The version already serves with this config: the job has nothing to do (no restart). */
   noop?: boolean;
   /** The PocketBase superuser to set at go-live, read from the keychain before anything switches. */

@@ -14,6 +14,7 @@ import { BACKUP_DB_AS_SERVICE, BACKUP_FILES_AS_SERVICE, BACKUP_FUNCTIONS } from 
 import { SCHEDULE_FUNCTIONS } from './scheduleBodies';
 import { BACKUP_SERVICE_TEMPLATE, BACKUP_TIMER_TEMPLATE } from '../templates/backupSchedule';
 import { HELPER_FUNCTIONS, SNAPSHOT_AS_SERVICE } from './verbBodies';
+import { HEALTH_WAIT_FUNCTION } from '../scripts/healthWait';
 import { VERBS, type VerbSpec } from './verbs';
 
 /** Every file the helper can write, by the name its `render` knows it. */
@@ -28,7 +29,9 @@ export const HELPER_TEMPLATES: Record<string, string> = {
   backupTimer: BACKUP_TIMER_TEMPLATE,
 };
 
+// Line 2 names the version, so a script can read it without running the helper through sudo.
 const HEADER = `#!/bin/bash
+# skiff-root @VERSION@
 # Managed by Skiff: the only command Skiff's deploy user may run as root (/etc/sudoers.d/skiff-*).
 # Every verb takes checked arguments and renders the files it writes from its own templates; the
 # only verb that installs content it is given (self-update) needs a signature from a desktop key in
@@ -79,6 +82,7 @@ function library(): string {
     textVariable('SNAPSHOT_AS_SERVICE', SNAPSHOT_AS_SERVICE),
     textVariable('BACKUP_DB_AS_SERVICE', BACKUP_DB_AS_SERVICE),
     textVariable('BACKUP_FILES_AS_SERVICE', BACKUP_FILES_AS_SERVICE),
+    HEALTH_WAIT_FUNCTION.text,
     bodies,
   ].join('\n');
 }
@@ -99,7 +103,7 @@ function assemble(): string {
 function build(): { script: string; version: string } {
   const body = assemble();
   const version = createHash('sha256').update(body).digest('hex').slice(0, 16);
-  return { script: body.replace('@VERSION@', version), version };
+  return { script: body.replaceAll('@VERSION@', version), version };
 }
 
 export const ROOT_HELPER = build();

@@ -16,6 +16,7 @@ import { renderBackupService, renderBackupTimer, SCHEDULE_EVERY } from '../templ
 import { placeholders } from '../template';
 import { ARG_KINDS, argIsValid } from './args';
 import { HELPER_LIBRARY, HELPER_TEMPLATES, ROOT_HELPER, verbFunction } from './build';
+import { SNAPSHOT_AS_SERVICE } from './verbBodies';
 import { helperCall, VERBS } from './verbs';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-helper-'));
@@ -200,3 +201,26 @@ describe('helperCall', () => {
 function shq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+describe('the data snapshot (run as the service user; here in a temp folder)', () => {
+  it('holds each database as SQLite backed it up, every other file, and no live -wal or -shm', () => {
+    const data = mkdtempSync(path.join(os.tmpdir(), 'skiff-snap-data-'));
+    execFileSync('sqlite3', [path.join(data, 'data.db'), 'create table t(x); insert into t values (42);']);
+    writeFileSync(path.join(data, 'data.db-wal'), 'live wal');
+    writeFileSync(path.join(data, '.hidden'), 'h');
+    execFileSync('mkdir', ['-p', path.join(data, 'storage/col')]);
+    writeFileSync(path.join(data, 'storage/col/a.txt'), 'file');
+    const out = mkdtempSync(path.join(os.tmpdir(), 'skiff-snap-out-'));
+    const archive = execFileSync('bash', ['-c', `bash -c "$SNAP" snapshot ${JSON.stringify(data)}`], { env: { ...process.env, SNAP: SNAPSHOT_AS_SERVICE } });
+    execFileSync('bash', ['-c', `zstd -dc | tar -xf - -C ${JSON.stringify(out)}`], { input: archive });
+    expect(execFileSync('sqlite3', [path.join(out, 'data.db'), 'select x from t'], { encoding: 'utf8' }).trim()).toBe('42');
+    expect(readFileSync(path.join(out, '.hidden'), 'utf8')).toBe('h');
+    expect(readFileSync(path.join(out, 'storage/col/a.txt'), 'utf8')).toBe('file');
+    expect(execFileSync('ls', ['-A', out], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual(['.hidden', 'data.db', 'storage']);
+  });
+
+  it('is empty for a folder with nothing in it', () => {
+    const data = mkdtempSync(path.join(os.tmpdir(), 'skiff-snap-empty-'));
+    expect(execFileSync('bash', ['-c', `bash -c "$SNAP" snapshot ${JSON.stringify(data)}`], { env: { ...process.env, SNAP: SNAPSHOT_AS_SERVICE } }).length).toBe(0);
+  });
+});

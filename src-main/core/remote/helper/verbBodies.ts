@@ -61,10 +61,12 @@ as_user() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups -
 
 svc_exists() { id -u "$1" >/dev/null 2>&1; }
 svc_is_skiffs() { [ "$(getent passwd "$1" | cut -d: -f5)" = "Skiff app $2" ]; }
+# The app's service user, which must exist and be Skiff's (one getent: this runs on every app verb).
 require_svc() {
-  local svc; svc=$(svc_user "$1")
-  svc_exists "$svc" || die "$1 has no service user yet: deploy it once (or migrate the server) first"
-  svc_is_skiffs "$svc" "$1" || die "$svc exists but was not created by Skiff for $1"
+  local svc line gecos; svc=$(svc_user "$1")
+  line=$(getent passwd "$svc") || die "$1 has no service user yet: deploy it once (or migrate the server) first"
+  IFS=: read -r _ _ _ _ gecos _ <<< "$line"
+  [ "$gecos" = "Skiff app $1" ] || die "$svc exists but was not created by Skiff for $1"
   printf '%s' "$svc"
 }
 
@@ -150,8 +152,9 @@ verb_self_update() {
     rm -rf "$dir"; die "refused: the new helper is not signed by a desktop key this server trusts"
   fi
   bash -n "$dir/helper" || { rm -rf "$dir"; die "the new helper does not parse"; }
-  install -m 0755 -o root -g root "$dir/helper" /usr/local/sbin/skiff-root.skiff-new
-  mv -f /usr/local/sbin/skiff-root.skiff-new /usr/local/sbin/skiff-root
+  # A name of its own: two jobs of one desktop may update at once (the same helper, either wins).
+  install -m 0755 -o root -g root "$dir/helper" "/usr/local/sbin/skiff-root.skiff-new.$$"
+  mv -f "/usr/local/sbin/skiff-root.skiff-new.$$" /usr/local/sbin/skiff-root
   rm -rf "$dir"
   /usr/local/sbin/skiff-root version
 }
@@ -405,7 +408,10 @@ verb_superuser_apply() {
   echo "superuser $email set through \"$gen\" ($version)"
 }
 
+# systemd keeps a transient unit's file under /run/systemd/transient while it is loaded: with
+# neither there, there is nothing to stop (two systemctl calls saved on every go-live).
 golive_disarm() {
+  [ -e "/run/systemd/transient/skiff-golive-$1.timer" ] || [ -e "/run/systemd/transient/skiff-golive-$1.service" ] || return 0
   systemctl stop "skiff-golive-$1.timer" >/dev/null 2>&1 || true
   systemctl reset-failed "skiff-golive-$1.service" "skiff-golive-$1.timer" >/dev/null 2>&1 || true
 }
@@ -414,10 +420,22 @@ verb_golive_arm() {
   local app=$1 user=$2 prev=$3 snap=$4 secs=$5
   deploy_user "$user" >/dev/null
   golive_disarm "$app"
-  install -d -m 0700 -o root -g root "$STATE" "$STATE/golive"
+  [ -d "$STATE/golive" ] || install -d -m 0700 -o root -g root "$STATE" "$STATE/golive"
   printf '%s %s %s\n' "$user" "$prev" "$snap" > "$STATE/golive/$app"
   systemd-run --quiet --collect --unit="skiff-golive-$app" --on-active="$secs" --timer-property=AccuracySec=1s /usr/local/sbin/skiff-root golive-revert "$app"
   echo "go-live guard armed: unless confirmed within $secs s, $app goes back to $prev by itself"
+}
+# The go-live in one call (one sudo where it took three): arm the guard, switch current as the deploy
+# user, restart, wait for a 200 on /api/health, disarm. Unhealthy: exit 4, the guard stays armed.
+verb_golive() {
+  local app=$1 user=$2 rel=$3 prev=$4 snap=$5 secs=$6 port=$7 timeout=$8
+  [ -d "$APPS/$app/releases/$rel" ] || { echo "releases/$rel is gone" >&2; exit 5; }
+  verb_golive_arm "$app" "$user" "$prev" "$snap" "$secs"
+  as_user "$user" bash -c 'cd -- "$1" && [ -d "releases/$2" ] && ln -sfn "releases/$2" .current.tmp && mv -T .current.tmp current' golive "$APPS/$app" "$rel"
+  echo "current -> releases/$rel"
+  systemctl restart "skiff-$app.service"
+  skiff_health_wait "skiff-$app.service" "$port" "$timeout"
+  verb_golive_confirm "$app"
 }
 verb_golive_confirm() { golive_disarm "$1"; rm -f "$STATE/golive/$1"; echo "go-live guard off"; }
 verb_golive_revert() {
@@ -449,10 +467,14 @@ verb_golive_revert() {
 /** Runs as the app's service user: prints a tar.zst of pb_data (SQLite through its online backup), or nothing when there is no data. */
 export const SNAPSHOT_AS_SERVICE = String.raw`set -euo pipefail
 cd -- "$1" 2>/dev/null || exit 0
-[ -n "$(ls -A)" ] || exit 0
+shopt -s nullglob dotglob
+set -- *
+[ $# -gt 0 ] || exit 0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-tar --exclude='./*.db' --exclude='./*.db-wal' --exclude='./*.db-shm' -cf - . | tar -C "$tmp" -xf -
-for db in ./*.db; do if [ -e "$db" ]; then sqlite3 "$db" ".backup '$tmp/$(basename "$db")'"; fi; done
-tar -C "$tmp" -cf - . | zstd -q -T0 -c
+# Each database through SQLite's online backup (consistent while the app writes), the rest as it
+# is, in one tar; the live database files are left out by name (an --exclude would drop the backups too).
+for db in ./*.db; do sqlite3 "$db" ".backup '$tmp/$db'"; done
+for f in "$@"; do shift; case "$f" in *.db|*.db-wal|*.db-shm) ;; *) set -- "$@" "./$f" ;; esac; done
+tar -cf - "$@" -C "$tmp" . | zstd -q -T0 -c
 `;

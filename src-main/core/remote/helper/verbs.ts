@@ -85,6 +85,7 @@ export const VERBS = {
   'backup-remote-list': v(['app'], "lists the app's backups on its off-server target; changes nothing"),
   'superuser-apply': v(['app', 'binary'], "creates or updates the PocketBase superuser, running the app's binary as its service user", { stdin: 'e-mail and password, one per line' }),
   'golive-arm': v(['app', 'user', 'releaseOrNone', 'releaseOrNone', 'seconds'], 'arms a timer that switches the app back to the previous release (restoring a data snapshot if named) unless confirmed'),
+  golive: v(['app', 'user', 'release', 'releaseOrNone', 'releaseOrNone', 'seconds', 'appPort', 'seconds'], 'the go-live in one call: arms that timer, switches current to the release as the deploy user, restarts the app, waits for a 200 on /api/health, and disarms the timer (unhealthy: exit 4, the timer stays armed)'),
   'golive-confirm': v(['app'], 'disarms that timer: the new release is healthy'),
   'golive-revert': v(['app'], 'does now what the armed timer would: switches back (as the deploy user), restores the named snapshot, restarts; run by the timer, or by Skiff finishing an interrupted deploy'),
 } as const satisfies Record<string, VerbSpec>;

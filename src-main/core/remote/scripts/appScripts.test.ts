@@ -1,16 +1,20 @@
 // The app jobs' remote scripts, Kamal-style: the exact text each renders (snapshots), that it is
 // valid bash, and the parts that can run locally (prune, bounded unpack) do what they say.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildVersionZip } from '../../../../e2e/fixtures/versionZip';
 import { readVersionZip, type ReleaseEntry } from '../../versions/inspectZip';
-import { storeKey, writeStoreZip, type ReleaseFile } from '../../versions/storeZip';
+import { copyStoredEntry, storeKey, writeStoreZip, type ReleaseFile } from '../../versions/storeZip';
+import { RAW_MIN_BYTES, splitUpload } from '../../ops/app/tasks/upload';
+import { rawUploadPath } from './storeScripts';
 import { wrapScript } from '../../ssh/exec';
+import { ROOT_HELPER } from '../helper/build';
 import {
-  appStateScript, breakLockScript, configScript, goLiveScript, healthWait, migrateAppScript, recordScript, removeAppScript, rollBackScript,
+  appStateScript, breakLockScript, configScript, goLiveScript, migrateAppScript, recordScript, removeAppScript, rollBackScript,
   preflightScript, stopAppScript, unlockScript, unpackScript,
 } from './appScripts';
 import { restoreLiveScript, restoreUndoScript, scheduleApplyScript } from './backupScripts';
@@ -31,10 +35,10 @@ const scripts = {
   state: appStateScript({ app: 'web', helperVersion: '0123456789abcdef', holder: { jobId: 'job-1', installation: '11111111-2222-3333-4444-555555555555', who: 'me@my laptop' } }),
   stateWithStore: appStateScript({ app: 'web', helperVersion: '0123456789abcdef', holder: { jobId: 'job-1', installation: 'i', who: 'me' }, storeKeys: ['1'.repeat(64) + '-x', '2'.repeat(64)] }),
   stateTakeOver: appStateScript({ app: 'web', helperVersion: '0123456789abcdef', holder: { jobId: 'job-2', installation: 'i', who: 'me' }, takeOver: 'job-1' }),
-  unpack: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, upload: { remote: '/opt/skiff/apps/.store/.upload-job-1.zip', count: 2, maxBytes: 1000, jobId: 'job-1' }, reuse: false, snapshot: true }),
+  unpack: unpackScript({ app: 'web', jobId: 'job-1', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, upload: { zip: '/opt/skiff/apps/.store/.upload-job-1.zip', raw: ['3'.repeat(64)], count: 3, maxBytes: 1000, jobId: 'job-1' }, reuse: false, snapshot: true }),
   preflight: preflightScript({ app: 'web', storeKeys: ['1'.repeat(64) + '-x', '2'.repeat(64)] }),
-  unpackFromStore: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, reuse: false, snapshot: false }),
-  unpackReuse: unpackScript({ app: 'web', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, reuse: true, snapshot: false }),
+  unpackFromStore: unpackScript({ app: 'web', jobId: 'job-1', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, reuse: false, snapshot: false }),
+  unpackReuse: unpackScript({ app: 'web', jobId: 'job-1', sha256: 'a'.repeat(64), releaseId: R1, binary: 'pocketbase', entries: ENTRIES, reuse: true, snapshot: false }),
   config: configScript({ ...config, meta: '/opt/skiff/apps/web/.skiff' }),
   configNoSite: configScript({ ...config, site: undefined, meta: '/opt/skiff/apps/web/.skiff' }),
   goLive: goLiveScript({ app: 'web', deployUser: 'skiff', releaseId: R1, previous: R0, restoreSnapshot: R1, port: 8090, healthTimeoutS: 30, guardS: 60, record: { manifest: '{"a":1}', configHashes: 'abc', keep: [R1, R0] } }),
@@ -78,11 +82,15 @@ describe('app and server scripts', () => {
     }
   });
 
-  it('switches current atomically: symlink aside, then rename over, with the guard armed first', () => {
-    const t = scripts.goLive.text;
-    expect(t).toMatch(new RegExp(`ln -sfn releases/${R1} \\.current\\.tmp && mv -T \\.current\\.tmp current`));
-    expect(t.indexOf('golive-arm web skiff')).toBeLessThan(t.indexOf('ln -sfn'));
-    expect(t.indexOf('golive-confirm web')).toBeGreaterThan(t.indexOf('/api/health'));
+  it('goes live in one helper call that arms the guard before the switch and disarms it only after a 200', () => {
+    expect(scripts.goLive.text).toContain(`sudo -n /usr/local/sbin/skiff-root golive web skiff ${R1} ${R0} ${R1} 60 8090 30`);
+    const body = /^verb_golive\(\) \{\n[\s\S]*?\n\}$/m.exec(ROOT_HELPER.script)![0];
+    expect(body).toMatch(/ln -sfn "releases\/\$2" \.current\.tmp && mv -T \.current\.tmp current/);
+    const at = (s: string) => { const i = body.indexOf(s); expect(i, s).toBeGreaterThan(-1); return i; };
+    expect(at('verb_golive_arm')).toBeLessThan(at('ln -sfn'));
+    expect(at('ln -sfn')).toBeLessThan(at('systemctl restart'));
+    expect(at('systemctl restart')).toBeLessThan(at('skiff_health_wait'));
+    expect(at('skiff_health_wait')).toBeLessThan(at('verb_golive_confirm'));
   });
 });
 
@@ -101,67 +109,60 @@ describe('pruning', () => {
   });
 });
 
-describe('the health wait, run by bash against a stand-in systemctl and curl', () => {
-  /** Each curl call answers the next code in `codes`; each systemctl call counts NRestarts as `restarts` lists. */
-  function wait(codes: string[], restarts: number[], timeoutS: number) {
-    const bin = mkdtempSync(path.join(os.tmpdir(), 'skiff-health-'));
-    const state = (n: string) => path.join(bin, n);
-    writeFileSync(state('codes'), codes.join('\n') + '\n');
-    writeFileSync(state('restarts'), restarts.join('\n') + '\n');
-    // Take the first line of a list, keeping the last one once the list runs out.
-    const pop = (f: string) => `l=$(head -n1 ${f}); [ "$(wc -l < ${f})" -gt 1 ] && sed -i 1d ${f}; printf %s "$l"`;
-    writeFileSync(state('curl'), `#!/bin/bash\n${pop(state('codes'))}\n`, { mode: 0o755 });
-    writeFileSync(state('systemctl'), `#!/bin/bash\n[ "$*" = "show -p NRestarts --value skiff-web.service" ] || exit 9\n${pop(state('restarts'))}; echo\n`, { mode: 0o755 });
-    const started = Date.now();
-    const r = spawnSync('bash', ['-s'], { input: wrapScript(healthWait('web', 8090, timeoutS).text), encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
-    return { ...r, seconds: (Date.now() - started) / 1000 };
-  }
-
-  it('passes on the first 200', () => {
-    const r = wait(['000', '503', '200'], [3], 30);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/healthy: \/api\/health answered 200 after \d+ ms/);
-  });
-
-  it('gives up at once when systemd has restarted the app twice since the wait began, not after the timeout', () => {
-    const r = wait(['000'], [3, 3, 4, 5], 60);
-    expect(r.status).toBe(4);
-    expect(r.stderr).toMatch(/unhealthy: the app exited 2 times since it was started/);
-    expect(r.seconds).toBeLessThan(30);
-  });
-
-  it('gives up after the timeout when the app stays up but never answers 200', () => {
-    const r = wait(['500'], [0], 1);
-    expect(r.status).toBe(4);
-    expect(r.stderr).toMatch(/unhealthy: \/api\/health answered 500 for 1 s/);
-  });
-});
-
 describe('unpacking', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-unpack-zips-'));
-  const zip = buildVersionZip(path.join(dir, 'v1.zip'), { label: 'v1', publicFiles: { 'index.html': 'hi' }, migrations: { '1_init.js': '//' } });
+  const big = path.join(dir, 'big.bin');
+  writeFileSync(big, randomBytes(RAW_MIN_BYTES + 1000));
+  const zip = buildVersionZip(path.join(dir, 'v1.zip'), { label: 'v1', publicFiles: { 'index.html': 'hi' }, migrations: { '1_init.js': '//' }, extra: [{ name: 'pb_public/big.bin', file: big, stored: true }] });
 
-  /** Runs the unpack in a temp apps folder (its .store inside), after uploading `files` of the zip. */
-  async function unpackHere(o: { maxBytes: number; pick?: (f: ReleaseFile) => boolean; lie?: (e: ReleaseEntry[]) => ReleaseEntry[] }) {
+  /**
+   * Runs the unpack in a temp apps folder (its .store inside), after uploading `files` of the zip
+   * as the upload task does: stored big files as themselves, the rest in a zip. `mangle` may spoil
+   * the upload on its way.
+   */
+  async function unpackHere(o: { maxBytes: number; pick?: (f: ReleaseFile) => boolean; lie?: (e: ReleaseEntry[]) => ReleaseEntry[]; mangle?: (store: string) => void }) {
     const apps = mkdtempSync('/tmp/skiff-unpack-');
     mkdirSync(`${apps}/web/releases`, { recursive: true }); mkdirSync(`${apps}/.store`, { mode: 0o700 });
     const { entries } = await readVersionZip(zip);
     const files = entries.filter((e): e is ReleaseFile => e.kind === 'file' && (o.pick ?? (() => true))(e));
-    await writeStoreZip(zip, files, `${apps}/.store/.upload-j.zip`);
+    const { raw, packed } = splitUpload(files);
+    await writeStoreZip(zip, packed, `${apps}/.store/.upload-j.zip`);
+    for (const f of raw) await copyStoredEntry(zip, f, rawUploadPath('j', storeKey(f)).replace('/opt/skiff/apps', apps));
+    o.mangle?.(`${apps}/.store`);
     const sha = execFileSync('sha256sum', [zip], { encoding: 'utf8' }).split(' ')[0];
     const script = unpackScript({
-      app: 'web', sha256: sha, releaseId: R1, binary: 'pocketbase', entries: o.lie ? o.lie(entries) : entries, reuse: false, snapshot: false,
-      upload: { remote: '/opt/skiff/apps/.store/.upload-j.zip', count: new Set(files.map(storeKey)).size, maxBytes: o.maxBytes, jobId: 'j' },
+      app: 'web', jobId: 'j', sha256: sha, releaseId: R1, binary: 'pocketbase', entries: o.lie ? o.lie(entries) : entries, reuse: false, snapshot: false,
+      upload: { zip: '/opt/skiff/apps/.store/.upload-j.zip', raw: raw.map(storeKey), count: new Set(files.map(storeKey)).size, maxBytes: o.maxBytes, jobId: 'j' },
     }).text.replaceAll('/opt/skiff/apps', apps);
     const r = spawnSync('bash', ['-s'], { input: wrapScript(script), encoding: 'utf8' });
-    return { root: `${apps}/web`, ...r };
+    return { root: `${apps}/web`, store: `${apps}/.store`, ...r };
   }
 
+  it('sends a big file the zip stores uncompressed as itself, the rest in a zip', async () => {
+    const { entries } = await readVersionZip(zip);
+    const { raw, packed } = splitUpload(entries.filter((e): e is ReleaseFile => e.kind === 'file'));
+    expect(raw.map((f) => f.path)).toEqual(['pb_public/big.bin']);
+    expect(packed.map((f) => f.path)).toContain('pocketbase');
+  });
+
+  it('refuses a file sent as itself that did not arrive whole, and keeps nothing of the upload or the release', async () => {
+    for (const [name, mangle, why] of [
+      ['missing', (store: string) => { for (const f of readdirSync(store)) if (/^\.upload-j\.[0-9a-f]{64}$/.test(f)) rmSync(`${store}/${f}`); }, /did not arrive/],
+      ['cut short', (store: string) => { for (const f of readdirSync(store)) if (/^\.upload-j\.[0-9a-f]{64}$/.test(f)) truncateSync(`${store}/${f}`, 1000); }, /does not match its sha256/],
+    ] as const) {
+      const r = await unpackHere({ maxBytes: 10_000_000, mangle });
+      expect(r.status, name).toBe(3);
+      expect(r.stderr, name).toMatch(why);
+      expect(readdirSync(`${r.root}/releases`), name).toEqual([]);
+      expect(readdirSync(r.store).filter((f) => !f.startsWith('.upload-')), name).toEqual([]);
+    }
+  });
+
   it('takes the upload into the store and builds releases/<id> from it, the app able to read but not write, and lists migrations', async () => {
-    const r = await unpackHere({ maxBytes: 1_000_000 });
+    const r = await unpackHere({ maxBytes: 10_000_000 });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/stored 4 new files/);
-    expect(r.stdout).toMatch(/linked 4 files/);
+    expect(r.stdout).toMatch(/stored 5 new files/);
+    expect(r.stdout).toMatch(/linked 5 files/);
     expect(r.stdout).toMatch(/migration=1_init\.js/);
     const modes = execFileSync('stat', ['-c', '%a %h %n', `${r.root}/releases/${R1}/pocketbase`, `${r.root}/releases/${R1}/pb_public/index.html`], { encoding: 'utf8' });
     // Hard links into the store (link count 2), never writable but by the deploy user.
@@ -169,7 +170,7 @@ describe('unpacking', () => {
   });
 
   it('refuses a release whose files the store does not have, and keeps no folder of it', async () => {
-    const r = await unpackHere({ maxBytes: 1_000_000, pick: (f) => f.path !== 'pb_public/index.html' });
+    const r = await unpackHere({ maxBytes: 10_000_000, pick: (f) => f.path !== 'pb_public/index.html' });
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/is missing from the store/);
     expect(readdirSync(`${r.root}/releases`)).toEqual([]);
@@ -183,7 +184,7 @@ describe('unpacking', () => {
   });
 
   it('refuses a path that climbs out of the release, and keeps no folder of it', async () => {
-    const r = await unpackHere({ maxBytes: 1_000_000, lie: (es) => es.map((e) => (e.path === 'fixture.json' ? { ...e, path: '../../escaped' } : e)) });
+    const r = await unpackHere({ maxBytes: 10_000_000, lie: (es) => es.map((e) => (e.path === 'fixture.json' ? { ...e, path: '../../escaped' } : e)) });
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/not a plain relative path/);
     expect(readdirSync(`${r.root}/releases`)).toEqual([]);

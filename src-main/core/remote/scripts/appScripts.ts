@@ -1,11 +1,12 @@
 // The remote scripts of app jobs (deploy, rollback, delete, reconcile), run as the deploy user:
 // one `bash -s` per phase, every value through `sh`, root only through `helperCall`. Each script
 // prints `key=value` lines that readBack.ts checks before Skiff believes them.
-import { sh, type ShellText } from '../quote';
+import { sh, shellQuote, type ShellText } from '../quote';
 import { helperCall } from '../helper/verbs';
 import { withSecretLinesStatus, withSecretStdin } from './secretStdin';
+import { healthWait } from './healthWait';
 import { appPaths, PATHS } from '../paths';
-import { assembleScript, pruneStoreScript, receiveIntoStoreScript, storeMissingScript, storeQueryScript } from './storeScripts';
+import { assembleScript, pruneStoreScript, storeHold, storeMissingScript, storeQueryScript, takeAndAssembleScript, type StoreUpload } from './storeScripts';
 import type { ReleaseEntry } from '../../versions/inspectZip';
 
 /** The layout version app-init writes; an app folder without it is (re)initialised first. */
@@ -24,25 +25,50 @@ export interface LockHolder {
  * the lock's holder when it is taken, the real `current`, the releases on disk, the manifest, the
  * recorded config hashes, the go-live guard, the CPU and free disk. An app folder of an older layout
  * (or none) is initialised first by the helper, when the helper is the one this Skiff expects.
+ * `unchanged`: the version and config the job would put live; when they already serve (and nothing
+ * else is in flight) the script says `noop=yes` and takes no lock, so a redeploy is this one trip.
+ * Builtins wherever they do (read, parameter expansion, $EPOCHSECONDS): a process costs ~40 ms on
+ * a slow server, and this runs before every app job.
  */
-export function appStateScript(o: { app: string; helperVersion: string; holder: LockHolder; takeOver?: string; storeKeys?: readonly string[] }): ShellText {
+export function appStateScript(o: { app: string; helperVersion: string; holder: LockHolder; takeOver?: string; storeKeys?: readonly string[]; unchanged?: { sha256: string; hashes: string } }): ShellText {
   const p = appPaths(o.app);
   // Taking over: a lock of this desktop's job that no longer runs, or this job's own (re-reading).
   const note = o.takeOver === o.holder.jobId ? sh`:` : sh`echo "took over the lock left by job ${o.takeOver ?? ''}"`;
   const takeOver = o.takeOver
-    ? sh`if [ "$(cut -d' ' -f1 ${p.lock}/holder 2>/dev/null || true)" = ${o.takeOver} ]; then rm -rf ${p.lock}; ${note}; fi`
+    ? sh`holder=; { read -r holder _ < ${p.lock + '/holder'}; } 2>/dev/null || true
+if [ "$holder" = ${o.takeOver} ]; then rm -rf ${p.lock}; ${note}; fi`
     : sh`:`;
+  const noop = o.unchanged
+    ? sh`[ "$helper" = ${'skiff-root ' + o.helperVersion} ] && [ "$layout" = ${APP_LAYOUT_VERSION} ] && [ ! -d ${p.lock} ] && [ "$guard" = inactive ] && [ "$hashes" = ${o.unchanged.hashes} ] && [ -n "$current_sha" ] && [ "$current_sha" = ${o.unchanged.sha256} ]`
+    : sh`false`;
   return sh`ROOT=${p.root}
 umask 027
-helper=$(${helperCall('version', [])} 2>/dev/null || true)
+helper=; l=
+{ read -r l; read -r l; } < ${PATHS.rootHelper} 2>/dev/null || true
+case "$l" in '# skiff-root '*) helper=\${l#'# '} ;; esac
+[ -n "$helper" ] || helper=$(${helperCall('version', [])} 2>/dev/null || true)
 echo "helper=$helper"
 if [ -s ${PATHS.helperSigners} ]; then echo signers=yes; else echo signers=no; fi
-if [ "$helper" = ${'skiff-root ' + o.helperVersion} ] && [ "$(cat ${p.meta}/layout 2>/dev/null || true)" != ${APP_LAYOUT_VERSION} ]; then
+layout=; { read -r -n 20 layout < ${p.meta + '/layout'}; } 2>/dev/null || true
+if [ "$helper" = ${'skiff-root ' + o.helperVersion} ] && [ "$layout" != ${APP_LAYOUT_VERSION} ]; then
   ${helperCall('app-init', [o.app])}
   printf '%s\n' ${APP_LAYOUT_VERSION} > ${p.meta}/layout
+  layout=${APP_LAYOUT_VERSION}
 fi
-echo "layout=$(head -c 20 ${p.meta}/layout 2>/dev/null || true)"
-now=$(date +%s)
+echo "layout=$layout"
+current=$(readlink "$ROOT/current" 2>/dev/null || true)
+current_sha=
+if [ -n "$current" ]; then { read -r -n 64 current_sha < "$ROOT/$current/.skiff-sha256"; } 2>/dev/null || true; fi
+hashes=; { read -r -n 200 hashes < ${p.meta + '/config-hashes'}; } 2>/dev/null || true
+# A transient timer's unit file exists while systemd has it loaded (armed).
+if [ -e ${`/run/systemd/transient/skiff-golive-${o.app}.timer`} ]; then guard=active; else guard=inactive; fi
+noop=no
+if ${noop}; then
+  noop=yes
+  echo noop=yes
+  echo lock=skipped
+else
+now=$EPOCHSECONDS
 ${takeOver}
 if [ ! -d ${p.meta} ]; then echo lock=none
 elif mkdir ${p.lock} 2>/dev/null; then
@@ -53,18 +79,26 @@ else
   echo "lock_holder=$(head -c 300 ${p.lock}/holder 2>/dev/null | head -n 1 || true)"
   echo "lock_now=$now"
 fi
-echo "arch=$(uname -m)"
-echo "free=$(df -P -B1 /opt/skiff 2>/dev/null | awk 'NR==2{print $4}')"
-echo "current=$(readlink "$ROOT/current" 2>/dev/null || true)"
+fi
+arch=; { read -r arch < /proc/sys/kernel/arch; } 2>/dev/null || arch=$(uname -m)
+echo "arch=$arch"
+free=$(df -B1 --output=avail /opt/skiff 2>/dev/null || true)
+echo "free=\${free##*[!0-9]}"
+echo "current=$current"
 for d in "$ROOT"/releases/*/; do
   [ -d "$d" ] || continue
-  echo "release=$(head -c 64 "$d/.skiff-sha256" 2>/dev/null || echo -) $(basename "$d")"
+  sha=-; { read -r -n 64 sha < "$d.skiff-sha256"; } 2>/dev/null || true
+  d=\${d%/}
+  echo "release=\${sha:--} \${d##*/}"
 done
 echo "manifest=$(base64 -w0 ${p.manifest} 2>/dev/null || true)"
-echo "hashes=$(head -c 200 ${p.meta}/config-hashes 2>/dev/null || true)"
-echo "guard=$(systemctl is-active skiff-golive-${o.app}.timer 2>/dev/null || true)"
-echo "reverted=$(head -c 200 ${p.meta}/golive-reverted 2>/dev/null || true)"
-${o.storeKeys ? storeQueryScript(o.storeKeys) : sh`:`}
+echo "hashes=$hashes"
+echo "guard=$guard"
+reverted=; { read -r -n 200 reverted < ${p.meta + '/golive-reverted'}; } 2>/dev/null || true
+echo "reverted=$reverted"
+${o.storeKeys ? sh`if [ "$noop" = no ]; then
+${storeQueryScript(o.storeKeys, o.holder.jobId)}
+fi` : sh`:`}
 `;
 }
 
@@ -84,13 +118,15 @@ ${storeMissingScript(o.storeKeys)}`;
 
 export interface UnpackInput {
   app: string;
+  /** The job: its hold on the store files it counts on (storeQueryScript) ends once the release is built. */
+  jobId: string;
   sha256: string;
   releaseId: string;
   binary: string;
   /** The release's entries by content: it is built from the server's content store. */
   entries: readonly ReleaseEntry[];
   /** What this job uploaded into the store (none when the store had every file). */
-  upload?: { remote: string; count: number; maxBytes: number; jobId: string };
+  upload?: StoreUpload;
   /** The release is already on the server (same sha256): only the snapshot is taken. */
   reuse: boolean;
   /** Take a data snapshot named after the release (before it goes live). */
@@ -112,14 +148,18 @@ export function unpackScript(o: UnpackInput): ShellText {
     ? sh`( ${helperCall('data-snapshot', [o.app])} > ${snap + '.part'} ) 2> ${p.meta + '/snapshot.log'} &
 snap_pid=$!`
     : sh`snap_pid=`;
+  const tmp = `${rel}.tmp`;
+  const build = o.upload
+    ? takeAndAssembleScript({ upload: o.upload, dest: tmp, entries: o.entries })
+    : sh`echo "every file is in the server's store already"
+trap ${`rm -rf ${shellQuote(tmp)}`} EXIT
+${assembleScript({ dest: tmp, entries: o.entries })}`;
   const unpack = o.reuse
     ? sh`echo "releases/${o.releaseId} is already on the server"`
-    : sh`${o.upload ? receiveIntoStoreScript(o.upload) : sh`echo "every file is in the server's store already"`}
-trap 'rm -rf ${rel + '.tmp'}' EXIT
-rm -rf ${rel + '.tmp'}
-${assembleScript({ dest: rel + '.tmp', entries: o.entries })}
-printf '%s\n' ${o.sha256} > ${rel + '.tmp/.skiff-sha256'}
-mv -T ${rel + '.tmp'} ${rel}
+    : sh`rm -rf ${tmp}
+${build}
+printf '%s\n' ${o.sha256} > ${tmp + '/.skiff-sha256'}
+mv -T ${tmp} ${rel}
 trap - EXIT
 echo "built releases/${o.releaseId} from the store"`;
   const waitSnapshot = o.snapshot
@@ -129,6 +169,7 @@ if [ -s ${snap + '.part'} ]; then mv -f ${snap + '.part'} ${snap}; echo snapshot
   return sh`umask 027
 ${snapshot}
 ${unpack}
+rm -rf ${storeHold(o.jobId)}
 test -x ${rel + '/' + o.binary} || { echo "releases/${o.releaseId} has no executable ${o.binary}" >&2; exit 3; }
 for m in ${rel}/pb_migrations/*; do [ -f "$m" ] && echo "migration=$(basename "$m")"; done
 ${waitSnapshot}
@@ -178,50 +219,25 @@ export interface GoLiveInput {
 }
 
 /**
- * The point of no return. Arms the server's go-live guard (a timer that switches back by itself
- * unless confirmed: a desktop that dies here never leaves the app down), switches `current`
- * atomically (symlink aside, then rename over), restarts, and waits for /api/health. Healthy: the
- * guard is disarmed and the release recorded and old ones pruned in the same round trip.
- * Unhealthy: exit 4, the guard stays armed until the desktop rolls back.
+ * The point of no return, in one helper call: it arms the server's go-live guard (a timer that
+ * switches back by itself unless confirmed: a desktop that dies here never leaves the app down),
+ * switches `current` atomically as the deploy user, restarts, waits for /api/health and disarms.
+ * Healthy: the release is recorded and old ones pruned in the same round trip. Unhealthy: exit 4,
+ * the guard stays armed until the desktop rolls back.
  */
 export function goLiveScript(o: GoLiveInput): ShellText {
   const p = appPaths(o.app);
   const restore = o.restoreBefore ? restoreDataScript(o.app, o.restoreBefore) : sh`:`;
   return sh`cd ${p.root}
 ${restore}
-${helperCall('golive-arm', [o.app, o.deployUser, o.previous, o.restoreSnapshot, o.guardS])}
 rm -f .skiff/golive-reverted
-ln -sfn ${'releases/' + o.releaseId} .current.tmp && mv -T .current.tmp current
-echo "current -> releases/${o.releaseId}"
-${helperCall('app-service', ['restart', o.app])}
-${healthWait(o.app, o.port, o.healthTimeoutS)}
-${helperCall('golive-confirm', [o.app])}
+${helperCall('golive', [o.app, o.deployUser, o.releaseId, o.previous, o.restoreSnapshot, o.guardS, o.port, o.healthTimeoutS])}
 ${recordScript({ app: o.app, ...o.record })}
 skiff_rc=0
 ${o.superuser ? withSecretLinesStatus([o.superuser.email, o.superuser.password], helperCall('superuser-apply', [o.app, o.superuser.binary])) : sh`:`}
 ${o.unlockJob ? unlockScript({ app: o.app, jobId: o.unlockJob }) : sh`:`}
 if [ "$skiff_rc" -ne 0 ]; then echo "the superuser could not be set (exit $skiff_rc)" >&2; exit 7; fi
 `;
-}
-
-/**
- * Polls /api/health on the loopback port until it answers 200, or exits 4: after the timeout, or as
- * soon as systemd has had to restart the app twice since this wait began (it crashes on start, so
- * waiting out the timeout would only keep the site down longer).
- */
-export function healthWait(app: string, port: number, timeoutS: number): ShellText {
-  const unit = `skiff-${app}.service`;
-  return sh`start=$(date +%s%N)
-restarts() { systemctl show -p NRestarts --value ${unit} 2>/dev/null || echo 0; }
-r0=$(restarts)
-while :; do
-  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 ${`http://127.0.0.1:${port}/api/health`} || true)
-  if [ "$code" = 200 ]; then echo "healthy: /api/health answered 200 after $(( ($(date +%s%N) - start) / 1000000 )) ms"; break; fi
-  exits=$(( $(restarts) - r0 ))
-  if [ "$exits" -ge 2 ]; then echo "unhealthy: the app exited $exits times since it was started; it does not stay up" >&2; exit 4; fi
-  if [ $(( ($(date +%s%N) - start) / 1000000000 )) -ge ${timeoutS} ]; then echo "unhealthy: /api/health answered \${code:-nothing} for ${timeoutS} s" >&2; exit 4; fi
-  sleep 0.25
-done`;
 }
 
 /** Writes the manifest and config hashes, and prunes releases (and their snapshots) not kept. */
@@ -238,7 +254,7 @@ printf '%s' ${o.configHashes} > ${p.meta + '/config-hashes'}
 keep=(${o.keep})
 for d in ${p.releases}/*/; do
   [ -d "$d" ] || continue
-  id=$(basename "$d"); kept=no
+  id=\${d%/}; id=\${id##*/}; kept=no
   for k in "\${keep[@]}"; do if [ "$k" = "$id" ]; then kept=yes; fi; done
   if [ "$kept" = no ]; then rm -rf -- "$d" ${p.backups}/"$id".tar.zst; echo "pruned release $id"; fi
 done

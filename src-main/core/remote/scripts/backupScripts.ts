@@ -2,7 +2,8 @@
 import { appPaths } from '../paths';
 import { sh, type ShellText } from '../quote';
 import { helperCall } from '../helper/verbs';
-import { healthWait, writeManifestScript } from './appScripts';
+import { writeManifestScript } from './appScripts';
+import { healthWait } from './healthWait';
 import { withSecretLines } from './secretStdin';
 
 /** After the data swap: point current at the release to run, start, health-gate, drop the replaced data. */

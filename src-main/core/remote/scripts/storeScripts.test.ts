@@ -11,7 +11,7 @@ import { buildVersionZip, writeZip } from '../../../../e2e/fixtures/versionZip';
 import { wrapScript } from '../../ssh/exec';
 import { readVersionZip, type ReleaseEntry } from '../../versions/inspectZip';
 import { storeKey, writeStoreZip, type ReleaseFile } from '../../versions/storeZip';
-import { assembleScript, pruneStoreScript, receiveIntoStoreScript, STORE, storeKeys, storeMissingScript } from './storeScripts';
+import { assembleScript, pruneStoreScript, receiveIntoStoreScript, STORE, storeKeys, storeMissingScript, storeQueryScript } from './storeScripts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'skiff-store-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -49,7 +49,7 @@ describe('the content store', () => {
     expect(missing(keys).sort()).toEqual([...keys].sort());
 
     const up = await upload(v.zip, v.files);
-    const r = runHere(store, receiveIntoStoreScript({ remote: up, count: keys.length, maxBytes: 1_000_000, jobId: 'job-1' }).text);
+    const r = runHere(store, receiveIntoStoreScript({ raw: [], zip: up, count: keys.length, maxBytes: 1_000_000, jobId: 'job-1' }).text);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`stored ${keys.length} new files`));
     expect(existsSync(up)).toBe(false);
@@ -76,7 +76,7 @@ describe('the content store', () => {
     for (const [name, make, count, why] of cases) {
       const store = freshStore();
       const up = await make();
-      const r = runHere(store, receiveIntoStoreScript({ remote: up, count, maxBytes: 1_000_000, jobId: `job-${name}` }).text);
+      const r = runHere(store, receiveIntoStoreScript({ raw: [], zip: up, count, maxBytes: 1_000_000, jobId: `job-${name}` }).text);
       expect(r.status, name).toBe(3);
       expect(r.stderr, name).toMatch(why);
       expect(readdirSync(store), name).toEqual([]);
@@ -86,10 +86,10 @@ describe('the content store', () => {
   it('keeps a file another deploy stored meanwhile as it is', async () => {
     const v = await version('v3', { 'index.html': '<h1>3</h1>' });
     const store = freshStore();
-    const first = runHere(store, receiveIntoStoreScript({ remote: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'a' }).text);
+    const first = runHere(store, receiveIntoStoreScript({ raw: [], zip: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'a' }).text);
     expect(first.status, first.stderr).toBe(0);
     const before = statSync(path.join(store, storeKey(v.files[0]))).ino;
-    const again = runHere(store, receiveIntoStoreScript({ remote: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'b' }).text);
+    const again = runHere(store, receiveIntoStoreScript({ raw: [], zip: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'b' }).text);
     expect(again.status, again.stderr).toBe(0);
     expect(statSync(path.join(store, storeKey(v.files[0]))).ino).toBe(before);
   });
@@ -99,7 +99,7 @@ describe('building a release from the store', () => {
   async function stocked(name: string, publicFiles: Record<string, string>) {
     const v = await version(name, publicFiles);
     const store = freshStore();
-    const r = runHere(store, receiveIntoStoreScript({ remote: await upload(v.zip, v.files), count: storeKeys(v.entries).length, maxBytes: 1_000_000, jobId: 'j' }).text);
+    const r = runHere(store, receiveIntoStoreScript({ raw: [], zip: await upload(v.zip, v.files), count: storeKeys(v.entries).length, maxBytes: 1_000_000, jobId: 'j' }).text);
     expect(r.status, r.stderr).toBe(0);
     return { ...v, store, releases: path.join(path.dirname(store), 'releases') };
   }
@@ -169,5 +169,23 @@ describe('building a release from the store', () => {
     expect(left).not.toContain('.upload-job-9.zip');
     expect(left).not.toContain('.in-job-9');
     for (const f of v.files.filter((x) => x.path !== 'pb_public/index.html')) expect(left).toContain(storeKey(f));
+  });
+
+  it('keeps a file a job was told the store has, while that job holds it, even when nothing else links to it', async () => {
+    const v = await stocked('r4', { 'index.html': '<h1>r4</h1>' });
+    const keys = storeKeys(v.entries);
+    // Another job asks the store (the lock's query) and learns it lacks nothing: it holds them all.
+    const q = runHere(v.store, storeQueryScript(keys, 'job-b').text);
+    expect(q.status, q.stderr).toBe(0);
+    expect(q.stdout).not.toMatch(/missing=/);
+    const old = new Date(Date.now() - 2 * 3600_000);
+    for (const n of readdirSync(v.store)) if (!n.startsWith('.hold-')) utimesSync(path.join(v.store, n), old, old);
+    // A prune meanwhile (no release links to these files) leaves them: the hold does.
+    expect(runHere(v.store, pruneStoreScript().text).status).toBe(0);
+    for (const k of keys) expect(existsSync(path.join(v.store, k)), k).toBe(true);
+    // Without the hold they would have gone (this is what the hold protects against).
+    rmSync(path.join(v.store, '.hold-job-b'), { recursive: true });
+    expect(runHere(v.store, pruneStoreScript().text).status).toBe(0);
+    for (const k of keys) expect(existsSync(path.join(v.store, k)), k).toBe(false);
   });
 });

@@ -12,12 +12,14 @@ import { appStateScript } from '../../../remote/scripts/appScripts';
 import { helperCall } from '../../../remote/helper/verbs';
 import { updateHelperSigned } from '../../helperUpdate';
 import { connection, type AppJob, type AppTask } from '../appJob';
+import { appConfig } from './config';
 
-export async function readState(job: AppJob, ctx: StepContext, takeOver?: string): Promise<AppState> {
+/** `unchanged`: a deploy's version and config; when they already serve, the server takes no lock and says so. */
+export async function readState(job: AppJob, ctx: StepContext, takeOver?: string, unchanged?: { sha256: string; hashes: string }): Promise<AppState> {
   const ssh = await connection(job);
   const { id, who } = job.deps.installation;
   const keys = job.entries ? storeKeys(job.entries) : undefined;
-  const out = await ctx.exec(ssh, appStateScript({ app: job.app.name, helperVersion: ROOT_HELPER.version, holder: { jobId: job.jobId, installation: id, who }, takeOver, storeKeys: keys }).text, { hideKeyValues: true });
+  const out = await ctx.exec(ssh, appStateScript({ app: job.app.name, helperVersion: ROOT_HELPER.version, holder: { jobId: job.jobId, installation: id, who }, takeOver, storeKeys: keys, unchanged }).text, { hideKeyValues: true });
   return readAppState(job.app.name, out.stdout);
 }
 
@@ -49,7 +51,15 @@ export function lockApp(o: { version?: Version } = {}): AppTask {
     title: 'Check the server and lock the app',
     run: async (job, ctx) => {
       if (o.version) job.entries = await job.deps.versions.entries(o.version.sha256);
-      let state = await readState(job, ctx);
+      const unchanged = o.version && { sha256: o.version.sha256, hashes: (await appConfig(job.deps, job.app)).hash };
+      let state = await readState(job, ctx, undefined, unchanged);
+      if (state.noop) {
+        // The version and config asked for already serve: nothing to lock, upload or restart.
+        job.state = state;
+        job.previous = releaseServing(state, job.deps.versions);
+        job.noop = true;
+        return { note: `already serving releases/${state.current} with this config: nothing to do, no restart` };
+      }
       if (state.lock === 'acquired') job.lockHeld = true;
       if (state.helper !== ROOT_HELPER.version) {
         if (!state.signers) throw new SkiffError('SERVER_UPGRADE_REQUIRED');

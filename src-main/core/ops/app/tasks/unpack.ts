@@ -27,7 +27,7 @@ export function unpackRelease(version: Version, o: { snapshot: boolean; config?:
         job.superuser = await readSuperuser(job);
       }
       const out = parseKv((await ctx.exec(await connection(job), unpackScript({
-        app: job.app.name, sha256: version.sha256, releaseId: target.id, binary: job.app.binary,
+        app: job.app.name, jobId: job.jobId, sha256: version.sha256, releaseId: target.id, binary: job.app.binary,
         entries: job.entries ?? [], reuse: job.reuse, snapshot: o.snapshot,
         upload: job.storeUpload && { ...job.storeUpload, maxBytes: version.summary.uncompressedBytes, jobId: job.jobId }, config,
       }).text, { hideKeyValues: true })).stdout);
