@@ -431,13 +431,19 @@ verb_golive() {
   local app=$1 user=$2 rel=$3 prev=$4 snap=$5 secs=$6 port=$7 timeout=$8
   [ -d "$APPS/$app/releases/$rel" ] || { echo "releases/$rel is gone" >&2; exit 5; }
   verb_golive_arm "$app" "$user" "$prev" "$snap" "$secs"
-  as_user "$user" bash -c 'cd -- "$1" && [ -d "releases/$2" ] && ln -sfn "releases/$2" .current.tmp && mv -T .current.tmp current' golive "$APPS/$app" "$rel"
+  as_user "$user" ln -sfn "releases/$rel" "$APPS/$app/.current.tmp"
+  as_user "$user" mv -T "$APPS/$app/.current.tmp" "$APPS/$app/current"
   echo "current -> releases/$rel"
   systemctl restart "skiff-$app.service"
   skiff_health_wait "skiff-$app.service" "$port" "$timeout"
   verb_golive_confirm "$app"
 }
-verb_golive_confirm() { golive_disarm "$1"; rm -f "$STATE/golive/$1"; echo "go-live guard off"; }
+# While its timer is loaded the guard has not fired: stopping the timer is all it takes (a
+# reset-failed costs a systemctl more); otherwise clear whatever a run left behind.
+verb_golive_confirm() {
+  if [ -e "/run/systemd/transient/skiff-golive-$1.timer" ]; then systemctl stop "skiff-golive-$1.timer" >/dev/null 2>&1 || true; else golive_disarm "$1"; fi
+  rm -f "$STATE/golive/$1"; echo "go-live guard off"
+}
 verb_golive_revert() {
   local app=$1 user to snap
   [ -f "$STATE/golive/$app" ] || { echo "no go-live of $app waits for confirmation"; return 0; }

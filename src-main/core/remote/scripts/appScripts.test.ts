@@ -85,10 +85,11 @@ describe('app and server scripts', () => {
   it('goes live in one helper call that arms the guard before the switch and disarms it only after a 200', () => {
     expect(scripts.goLive.text).toContain(`sudo -n /usr/local/sbin/skiff-root golive web skiff ${R1} ${R0} ${R1} 60 8090 30`);
     const body = /^verb_golive\(\) \{\n[\s\S]*?\n\}$/m.exec(ROOT_HELPER.script)![0];
-    expect(body).toMatch(/ln -sfn "releases\/\$2" \.current\.tmp && mv -T \.current\.tmp current/);
+    // Symlink aside, then rename over (atomic), both as the deploy user.
+    expect(body).toMatch(/as_user "\$user" ln -sfn "releases\/\$rel" "\$APPS\/\$app\/\.current\.tmp"\n\s*as_user "\$user" mv -T "\$APPS\/\$app\/\.current\.tmp" "\$APPS\/\$app\/current"/);
     const at = (s: string) => { const i = body.indexOf(s); expect(i, s).toBeGreaterThan(-1); return i; };
     expect(at('verb_golive_arm')).toBeLessThan(at('ln -sfn'));
-    expect(at('ln -sfn')).toBeLessThan(at('systemctl restart'));
+    expect(at('mv -T')).toBeLessThan(at('systemctl restart'));
     expect(at('systemctl restart')).toBeLessThan(at('skiff_health_wait'));
     expect(at('skiff_health_wait')).toBeLessThan(at('verb_golive_confirm'));
   });
