@@ -122,13 +122,13 @@ verb_schedule_apply() {
   render backupService app="$app" > "/etc/systemd/system/skiff-backup-$app.service"
   render backupTimer app="$app" every="$every" calendar="$(schedule_calendar "$every")" > "/etc/systemd/system/skiff-backup-$app.timer"
   systemctl daemon-reload
-  systemctl enable --now "skiff-backup-$app.timer" >/dev/null 2>&1
+  systemctl enable --now --no-reload "skiff-backup-$app.timer" >/dev/null 2>&1
   echo "schedule: $every, keeping the last $keep scheduled backups on this server$([ "$drill" = yes ] && echo ', each verified by a restore drill')"
 }
 
 verb_schedule_remove() {
   local app=$1
-  systemctl disable --now "skiff-backup-$app.timer" >/dev/null 2>&1 || true
+  systemctl disable --now --no-reload "skiff-backup-$app.timer" >/dev/null 2>&1 || true
   rm -f "/etc/systemd/system/skiff-backup-$app.timer" "/etc/systemd/system/skiff-backup-$app.service" "$SCHED/$app.conf" "$SCHED/$app.target"
   rm -rf -- "$SCHED/$app.d"
   systemctl daemon-reload
