@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestVps } from '../../e2e/vps/vm';
 import { SkiffError } from '../../src-shared/errors';
 import { secretKey } from '../../src-main/core/vault/vault';
+import { runScript } from '../../src-main/core/ssh/exec';
 import { addTrusted, authorize, makeCore, makeKeyFile, ownVps, type KeyFile } from './helpers';
 
 // A VM of this file's own, stopped after it: no VM idles through the other files' minutes.
@@ -210,6 +211,15 @@ describe('the connection pool', () => {
     expect(core.pool.isConnected(server.id)).toBe(false);
     expect((await core.servers.testConnection(server.id)).facts).toBeDefined();
     expect(await core.pool.get(server.id)).not.toBe(a);
+    core.close();
+  });
+
+  it('runs more commands at once than sshd allows sessions (10): the rest wait their turn, none is refused', async () => {
+    const core = makeCore();
+    const server = await addTrusted(core, vps, { name: 'busy', user: 'root', auth: { kind: 'keyFile', privateKey: ed25519.text } });
+    const ssh = await core.pool.get(server.id);
+    const results = await Promise.all(Array.from({ length: 14 }, (_, i) => runScript(ssh, `sleep 1; echo ok-${i}`)));
+    expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 14 }, (_, i) => `ok-${i}`));
     core.close();
   });
 });

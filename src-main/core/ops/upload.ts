@@ -2,6 +2,7 @@
 // ~1.3× the defaults here; a plain write stream does one write at a time and crawls).
 import type { NodeSSH } from 'node-ssh';
 import { SkiffError } from '../../../src-shared/errors';
+import { withChannel } from '../ssh/channels';
 
 export const UPLOAD_TUNING = { concurrency: 4, chunkSize: 261120 } as const;
 
@@ -12,6 +13,11 @@ export const uploadStats = { uploads: 0, bytes: 0 };
 export const STALL_MS = 30_000;
 
 export async function uploadFile(ssh: NodeSSH, local: string, remote: string, onProgress: (bytes: number, total: number) => void): Promise<void> {
+  if (!ssh.connection) throw new SkiffError('UPLOAD_FAILED', { detail: 'not connected' });
+  return withChannel(ssh.connection, () => uploadOverSftp(ssh, local, remote, onProgress));
+}
+
+async function uploadOverSftp(ssh: NodeSSH, local: string, remote: string, onProgress: (bytes: number, total: number) => void): Promise<void> {
   let sftp;
   try {
     sftp = await ssh.requestSFTP();

@@ -2,6 +2,7 @@
 // output. Values inside scripts must come from core/remote/quote.
 import type { NodeSSH } from 'node-ssh';
 import { SkiffError } from '../../../src-shared/errors';
+import { withChannel } from './channels';
 
 export interface ExecResult { code: number; stdout: string; stderr: string }
 
@@ -31,7 +32,7 @@ export function runScript(ssh: NodeSSH, script: string, opts: ExecOptions = {}):
   if (!client) return Promise.reject(new SkiffError('CONNECTION_LOST'));
   const command = opts.sudo ? 'sudo -n bash -s' : 'bash -s';
   execStats.commands++;
-  return new Promise((resolve, reject) => {
+  return withChannel(client, () => new Promise<ExecResult>((resolve, reject) => {
     client.exec(command, (err, stream) => {
       if (err) return reject(new SkiffError('CONNECTION_LOST', { detail: err.message }));
       let stdout = '';
@@ -46,5 +47,5 @@ export function runScript(ssh: NodeSSH, script: string, opts: ExecOptions = {}):
       });
       stream.end(wrapScript(script));
     });
-  });
+  }));
 }

@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SkiffError } from '../../../src-shared/errors';
 import type { ShellText } from '../remote/quote';
+import { withChannel } from './channels';
 import { execStats } from './exec';
 
 export interface StreamOptions {
@@ -18,7 +19,7 @@ export function execStream(ssh: NodeSSH, command: ShellText, opts: StreamOptions
   const client = ssh.connection;
   if (!client) return Promise.reject(new SkiffError('CONNECTION_LOST'));
   execStats.commands++;
-  return new Promise((resolve, reject) => {
+  return withChannel(client, () => new Promise<{ code: number; stderr: string }>((resolve, reject) => {
     client.exec(command.text, (err, ch) => {
       if (err) return reject(new SkiffError('CONNECTION_LOST', { detail: err.message }));
       let stderr = '';
@@ -42,5 +43,5 @@ export function execStream(ssh: NodeSSH, command: ShellText, opts: StreamOptions
         });
       });
     });
-  });
+  }));
 }
