@@ -19,7 +19,8 @@ const FIFTY = Number(process.env.SKIFF_BENCH_APPS ?? 50);
 export async function benchFleet(o: { core: SkiffCore; server: Server; key: string; dir: string; log: (s: string) => void }): Promise<Row[]> {
   const { core, server, key, dir, log } = o;
   const rows: Row[] = [];
-  const row = (name: string, skiff: string, base: string, note = '') => rows.push({ name, skiff, base, note });
+  // Each figure is printed as soon as it is measured, so a later failure does not lose it.
+  const row = (name: string, skiff: string, base: string, note = '') => { rows.push({ name, skiff, base, note }); log(`${name}: ${skiff} | ${base} | ${note}`); };
   const wait = async (job: Job) => { const j = await core.jobs.runner.wait(job.id); if (j.status !== 'succeeded') throw new Error(`${j.title}: ${j.status} ${j.error?.message ?? ''}`); return j; };
   const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => { const t = Date.now(); const r = await fn(); return [r, Date.now() - t]; };
   const ok = (r: FleetRecap) => { if (r.counts.failed || r.counts.unreachable || r.stoppedBeforeChange) throw new Error(`fleet run: ${JSON.stringify(r.counts)} ${r.stoppedBeforeChange ?? ''} ${r.targets.map((t) => t.reason ?? '').join(' ')}`); return r; };

@@ -9,14 +9,18 @@ import { sh, type ShellText } from '../quote';
 export const HEALTH_TRY_PAUSE_S = 0.1;
 
 /**
- * `skiff_health_wait UNIT PORT TIMEOUT`, run right after an explicit restart or start of UNIT
- * (which sets systemd's NRestarts back to 0): returns 0 on a 200, or 4 after TIMEOUT s, or 4 as
- * soon as systemd has restarted UNIT twice by itself (it crashes on start: waiting out the timeout
- * would only keep the site down longer). NRestarts costs a systemctl, so it is read every fifth try.
+ * `skiff_health_wait UNIT PORT TIMEOUT`, run right after a restart of UNIT: returns 0 on a 200, or
+ * 4 after TIMEOUT s, or 4 as soon as systemd has restarted UNIT twice by itself since the wait
+ * began (it crashes on start: waiting out the timeout would only keep the site down longer).
+ * NRestarts is counted from its value at the start: an explicit restart does not always zero it
+ * (not when the unit was waiting to restart itself: a rollback from a crashing release). It costs
+ * a systemctl, so it is read again every fifth try only.
  */
 export const HEALTH_WAIT_FUNCTION: ShellText = sh`skiff_health_wait() {
-  local unit=$1 port=$2 timeout=$3 start now fd proto code tick tries=0 r
+  local unit=$1 port=$2 timeout=$3 start now fd proto code tick tries=0 r0 r
   start=\${EPOCHREALTIME//[!0-9]/}
+  r0=$(systemctl show -p NRestarts --value "$unit" 2>/dev/null || echo 0)
+  [[ "$r0" =~ ^[0-9]+$ ]] || r0=0
   exec {tick}<> <(:)
   # An app that hangs up before the request is written must not kill the shell with SIGPIPE.
   trap '' PIPE
@@ -37,9 +41,9 @@ export const HEALTH_WAIT_FUNCTION: ShellText = sh`skiff_health_wait() {
     [[ "$code" =~ ^[0-9]{3}$ ]] || code=
     tries=$((tries + 1))
     if [ $((tries % 5)) -eq 0 ]; then
-      r=$(systemctl show -p NRestarts --value "$unit" 2>/dev/null || echo 0)
-      [[ "$r" =~ ^[0-9]+$ ]] || r=0
-      if [ "$r" -ge 2 ]; then exec {tick}>&-; trap - PIPE; echo "unhealthy: the app exited $r times since it was started; it does not stay up" >&2; return 4; fi
+      r=$(systemctl show -p NRestarts --value "$unit" 2>/dev/null || echo "$r0")
+      [[ "$r" =~ ^[0-9]+$ ]] || r=$r0
+      if [ $((r - r0)) -ge 2 ]; then exec {tick}>&-; trap - PIPE; echo "unhealthy: the app exited $((r - r0)) times since it was started; it does not stay up" >&2; return 4; fi
     fi
     if [ $(( (now - start) / 1000000 )) -ge "$timeout" ]; then exec {tick}>&-; trap - PIPE; echo "unhealthy: /api/health answered \${code:-nothing} for $timeout s" >&2; return 4; fi
     read -r -t ${HEALTH_TRY_PAUSE_S} -u "$tick" _ 2>/dev/null || true
