@@ -33,7 +33,7 @@ export class ServerQueue {
     });
   }
 
-  /** How many jobs run or wait on the server (for tests and the UI). */
+  /** How many jobs run or wait on the server (for tests). */
   size(serverId: string): number {
     const s = this.servers.get(serverId);
     return s ? s.apps.size + (s.serverJob ? 1 : 0) + s.waiting.length : 0;

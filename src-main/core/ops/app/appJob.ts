@@ -7,7 +7,7 @@ import type { App, JobKind, Server } from '../../../../src-shared/domain';
 import { SkiffError } from '../../../../src-shared/errors';
 import type { JobDefinition, StepContext, StepOutcome } from '../../jobs/runner';
 import type { AppState, ManifestRelease } from '../../remote/readBack';
-import { unlockScript } from '../../remote/scripts/appScripts';
+import { unlockScript, type AppConfigInput } from '../../remote/scripts/appScripts';
 import type { OpsDeps } from '../deps';
 import type { ReleaseEntry } from '../../versions/inspectZip';
 
@@ -38,6 +38,8 @@ export interface AppJob {
   superuser?: { email: string; password: string };
   /** Config hashes the server must record once the job is done (seed 001's config hashes). */
   configHashes: string;
+  /** The app's config (env, unit, site) and its hash, read once per job (jobConfig: the env's secrets come from the keychain). */
+  config?: { input: AppConfigInput; hash: string };
   /** The switch may have happened: a failure from here on owes a rollback. */
   pastPointOfNoReturn: boolean;
   /** The new release answered its health check. */

@@ -17,7 +17,7 @@ export const HEALTH_TRY_PAUSE_S = 0.1;
  * a systemctl, so it is read again every fifth try only.
  */
 export const HEALTH_WAIT_FUNCTION: ShellText = sh`skiff_health_wait() {
-  local unit=$1 port=$2 timeout=$3 start now fd proto code tick tries=0 r0 r
+  local unit=$1 port=$2 timeout=$3 start now fd proto code tick tries=0 r0 r rc=
   start=\${EPOCHREALTIME//[!0-9]/}
   r0=$(systemctl show -p NRestarts --value "$unit" 2>/dev/null || echo 0)
   [[ "$r0" =~ ^[0-9]+$ ]] || r0=0
@@ -33,21 +33,20 @@ export const HEALTH_WAIT_FUNCTION: ShellText = sh`skiff_health_wait() {
       code=\${code%$'\\r'}
     fi
     now=\${EPOCHREALTIME//[!0-9]/}
-    if [ "$code" = 200 ]; then
-      exec {tick}>&-; trap - PIPE
-      echo "healthy: /api/health answered 200 after $(( (now - start) / 1000 )) ms"
-      return 0
-    fi
+    if [ "$code" = 200 ]; then echo "healthy: /api/health answered 200 after $(( (now - start) / 1000 )) ms"; rc=0; break; fi
     [[ "$code" =~ ^[0-9]{3}$ ]] || code=
     tries=$((tries + 1))
     if [ $((tries % 5)) -eq 0 ]; then
       r=$(systemctl show -p NRestarts --value "$unit" 2>/dev/null || echo "$r0")
       [[ "$r" =~ ^[0-9]+$ ]] || r=$r0
-      if [ $((r - r0)) -ge 2 ]; then exec {tick}>&-; trap - PIPE; echo "unhealthy: the app exited $((r - r0)) times since it was started; it does not stay up" >&2; return 4; fi
+      if [ $((r - r0)) -ge 2 ]; then echo "unhealthy: the app exited $((r - r0)) times since it was started; it does not stay up" >&2; rc=4; break; fi
     fi
-    if [ $(( (now - start) / 1000000 )) -ge "$timeout" ]; then exec {tick}>&-; trap - PIPE; echo "unhealthy: /api/health answered \${code:-nothing} for $timeout s" >&2; return 4; fi
+    if [ $(( (now - start) / 1000000 )) -ge "$timeout" ]; then echo "unhealthy: /api/health answered \${code:-nothing} for $timeout s" >&2; rc=4; break; fi
     read -r -t ${HEALTH_TRY_PAUSE_S} -u "$tick" _ 2>/dev/null || true
   done
+  exec {tick}>&-
+  trap - PIPE
+  return "$rc"
 }`;
 
 /** The wait as a step of a deploy-user script (exits the script with 4 when unhealthy). */

@@ -11,7 +11,7 @@ import { buildVersionZip, writeZip } from '../../../../e2e/fixtures/versionZip';
 import { wrapScript } from '../../ssh/exec';
 import { readVersionZip, type ReleaseEntry } from '../../versions/inspectZip';
 import { storeKey, writeStoreZip, type ReleaseFile } from '../../versions/storeZip';
-import { assembleScript, pruneStoreScript, receiveIntoStoreScript, STORE, storeKeys, storeMissingScript, storeQueryScript } from './storeScripts';
+import { assembleScript, pruneStoreScript, STORE, storeKeys, storeMissingScript, storeQueryScript, takeAndAssembleScript } from './storeScripts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'skiff-store-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -34,6 +34,12 @@ async function upload(zip: string, files: ReleaseFile[]): Promise<string> {
   return up;
 }
 
+/** Takes an uploaded zip into the store as a deploy does (and builds `entries` into a throwaway release beside it). */
+function takeIn(store: string, zip: string, count: number, jobId: string, entries: readonly ReleaseEntry[] = []) {
+  const dest = path.join(path.dirname(store), `release-${jobId}`);
+  return runHere(store, `${takeAndAssembleScript({ upload: { raw: [], zip, count, maxBytes: 1_000_000, jobId }, dest, entries }).text}\ntrap - EXIT`);
+}
+
 function freshStore(): string {
   const store = path.join(mkdtempSync(path.join(tmp, 's-')), '.store');
   mkdirSync(store, { mode: 0o700 });
@@ -49,7 +55,7 @@ describe('the content store', () => {
     expect(missing(keys).sort()).toEqual([...keys].sort());
 
     const up = await upload(v.zip, v.files);
-    const r = runHere(store, receiveIntoStoreScript({ raw: [], zip: up, count: keys.length, maxBytes: 1_000_000, jobId: 'job-1' }).text);
+    const r = takeIn(store, up, keys.length, 'job-1', v.entries);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`stored ${keys.length} new files`));
     expect(existsSync(up)).toBe(false);
@@ -76,7 +82,7 @@ describe('the content store', () => {
     for (const [name, make, count, why] of cases) {
       const store = freshStore();
       const up = await make();
-      const r = runHere(store, receiveIntoStoreScript({ raw: [], zip: up, count, maxBytes: 1_000_000, jobId: `job-${name}` }).text);
+      const r = takeIn(store, up, count, `job-${name}`, v.entries);
       expect(r.status, name).toBe(3);
       expect(r.stderr, name).toMatch(why);
       expect(readdirSync(store), name).toEqual([]);
@@ -86,10 +92,10 @@ describe('the content store', () => {
   it('keeps a file another deploy stored meanwhile as it is', async () => {
     const v = await version('v3', { 'index.html': '<h1>3</h1>' });
     const store = freshStore();
-    const first = runHere(store, receiveIntoStoreScript({ raw: [], zip: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'a' }).text);
+    const first = takeIn(store, await upload(v.zip, v.files), v.files.length, 'a', v.entries);
     expect(first.status, first.stderr).toBe(0);
     const before = statSync(path.join(store, storeKey(v.files[0]))).ino;
-    const again = runHere(store, receiveIntoStoreScript({ raw: [], zip: await upload(v.zip, v.files), count: v.files.length, maxBytes: 1_000_000, jobId: 'b' }).text);
+    const again = takeIn(store, await upload(v.zip, v.files), v.files.length, 'b', v.entries);
     expect(again.status, again.stderr).toBe(0);
     expect(statSync(path.join(store, storeKey(v.files[0]))).ino).toBe(before);
   });
@@ -99,7 +105,7 @@ describe('building a release from the store', () => {
   async function stocked(name: string, publicFiles: Record<string, string>) {
     const v = await version(name, publicFiles);
     const store = freshStore();
-    const r = runHere(store, receiveIntoStoreScript({ raw: [], zip: await upload(v.zip, v.files), count: storeKeys(v.entries).length, maxBytes: 1_000_000, jobId: 'j' }).text);
+    const r = takeIn(store, await upload(v.zip, v.files), storeKeys(v.entries).length, 'j');
     expect(r.status, r.stderr).toBe(0);
     return { ...v, store, releases: path.join(path.dirname(store), 'releases') };
   }

@@ -22,9 +22,15 @@ export function storeKeys(entries: readonly ReleaseEntry[]): string[] {
   return [...new Set(entries.flatMap((e) => (e.kind === 'file' ? [storeKey(e)] : [])))];
 }
 
+/** The keys, each checked to be a store key before it goes into a script. */
+function checkedKeys(keys: readonly string[]): readonly string[] {
+  for (const k of keys) if (!STORE_KEY.test(k)) throw new Error(`not a store key: ${k}`);
+  return keys;
+}
+
 /** Prints `missing=<key>` for each key the store lacks (builtins only: no process per key). */
 export function storeMissingScript(keys: readonly string[]): ShellText {
-  for (const k of keys) if (!STORE_KEY.test(k)) throw new Error(`not a store key: ${k}`);
+  checkedKeys(keys);
   if (keys.length === 0) return sh`:`;
   return sh`for k in ${keys}; do [ -f ${STORE}/"$k" ] || echo "missing=$k"; done`;
 }
@@ -41,7 +47,7 @@ export function storeHold(jobId: string): string {
  * this job was told the store has. One `ln` for all of them.
  */
 export function storeQueryScript(keys: readonly string[], holdFor?: string): ShellText {
-  for (const k of keys) if (!STORE_KEY.test(k)) throw new Error(`not a store key: ${k}`);
+  checkedKeys(keys);
   if (!holdFor) return sh`[ -d ${STORE} ] || install -d -m 700 ${STORE}
 ${storeMissingScript(keys)}`;
   const hold = storeHold(holdFor);
@@ -58,15 +64,22 @@ if [ "\${#held[@]}" -gt 0 ]; then mkdir -m 700 ${hold} && ln -f -t ${hold} -- "\
  */
 export interface StoreUpload { zip?: string; raw: readonly string[]; count: number; maxBytes: number; jobId: string }
 
-/** Where a file sent as itself lands before the store takes it in. */
+/** Where a job's upload lands before the store takes it in: `<prefix>.zip`, and `<prefix>.<key>` for a file sent as itself. */
+function uploadPrefix(jobId: string): string {
+  return `${STORE}/.upload-${jobId}`;
+}
+
+export function zipUploadPath(jobId: string): string {
+  return `${uploadPrefix(jobId)}.zip`;
+}
+
 export function rawUploadPath(jobId: string, key: string): string {
-  if (!STORE_KEY.test(key)) throw new Error(`not a store key: ${key}`);
-  return `${STORE}/.upload-${jobId}.${key}`;
+  return `${uploadPrefix(jobId)}.${checkedKeys([key])[0]}`;
 }
 
 /**
  * Gathers this job's upload in a private folder (the zip unpacked, bounded in time and size; the
- * raw files moved in), for STORE_PY's `take` to check and move into the store.
+ * raw files moved in), for STORE_PY to check and move into the store.
  */
 function gatherUploadScript(o: StoreUpload, alsoRemoveOnFailure?: string): ShellText {
   const incoming = `${STORE}/.in-${o.jobId}`;
@@ -77,24 +90,13 @@ function gatherUploadScript(o: StoreUpload, alsoRemoveOnFailure?: string): Shell
 rm -f ${o.zip}`
     : sh`:`;
   const raw = o.raw.length
-    ? sh`for k in ${o.raw}; do mv -f -- ${STORE}/.upload-${o.jobId}."$k" "$store_in/$k" 2>/dev/null || { echo "the upload of $k did not arrive: nothing was kept" >&2; exit 3; }; done`
+    ? sh`for k in ${checkedKeys(o.raw)}; do mv -f -- ${uploadPrefix(o.jobId) + '.'}"$k" "$store_in/$k" 2>/dev/null || { echo "the upload of $k did not arrive: nothing was kept" >&2; exit 3; }; done`
     : sh`:`;
   return sh`store_in=${incoming}
 rm -rf "$store_in"; mkdir -m 700 "$store_in"
 trap ${cleanup} EXIT
 ${unzip}
 ${raw}`;
-}
-
-/**
- * Takes an upload into the store: every member a plain file named by a store key whose content
- * has that sha256, `count` of them, then moved in (a file another deploy put there meanwhile is
- * kept as it is). Nothing is kept unless all of it checks.
- */
-export function receiveIntoStoreScript(o: StoreUpload): ShellText {
-  return sh`${gatherUploadScript(o)}
-python3 -c ${STORE_PY} take ${STORE} "$store_in" ${o.count}
-trap - EXIT`;
 }
 
 /** The assembler's input: "d <path>" for a folder, "f <key> <size> <path>" for a file. */
@@ -104,9 +106,11 @@ export function assemblyLines(entries: readonly ReleaseEntry[]): string {
 
 /**
  * The store's one program (one process where bash took a dozen: each costs ~40 ms on a slow
- * server). `take STORE INCOMING COUNT` checks an upload and moves it in; `build STORE DEST` builds
- * a release folder of hard links into the store from assembly lines on stdin; `take-build STORE
- * INCOMING COUNT DEST` does both. Every line is data from the desktop and checked again here: a
+ * server). `build STORE DEST` builds a release folder of hard links into the store from assembly
+ * lines on stdin; `take-build STORE INCOMING COUNT DEST` first takes an upload in: every member a
+ * plain file named by a store key whose content has that sha256, `count` of them, moved into the
+ * store (a file another deploy put there meanwhile is kept as it is), nothing kept unless all of it
+ * checks. Every line is data from the desktop and checked again here: a
  * relative path without "." or ".." segments, a store key, a size the store file has. The folder
  * is new, so no path in it can be a link.
  */
@@ -175,10 +179,11 @@ def build(store, dest):
             fail('cannot build the release: a line is neither a folder nor a file: %r' % line[:200])
     print('linked %d files (%d bytes) from the store' % (files, size))
 mode, store = sys.argv[1], os.fsencode(sys.argv[2])
-if mode in ('take', 'take-build'):
+if mode not in ('build', 'take-build'):
+    fail('unknown mode %r' % mode)
+if mode == 'take-build':
     take(store, os.fsencode(sys.argv[3]), int(sys.argv[4]))
-if mode in ('build', 'take-build'):
-    build(store, os.fsencode(sys.argv[-1]))
+build(store, os.fsencode(sys.argv[-1]))
 `;
 
 /** Builds `dest` from the store (see STORE_PY); the lines travel base64, as data. */

@@ -8,7 +8,7 @@ import { appPaths } from '../../../remote/paths';
 import { configScript, type AppConfigInput } from '../../../remote/scripts/appScripts';
 import { DEFAULT_MAX_BODY_MB } from '../../../remote/templates/caddySite';
 import type { OpsDeps } from '../../deps';
-import { connection, type AppTask } from '../appJob';
+import { connection, type AppJob, type AppTask } from '../appJob';
 
 export async function appConfig(deps: OpsDeps, app: App): Promise<{ input: AppConfigInput; hash: string }> {
   const input: AppConfigInput = {
@@ -20,11 +20,16 @@ export async function appConfig(deps: OpsDeps, app: App): Promise<{ input: AppCo
   return { input, hash: contentHash(JSON.stringify({ ...input, helper: ROOT_HELPER.version, superuser })) };
 }
 
+/** The job's app config, read once: the lock, the upload and the build each need its hash or input. */
+export async function jobConfig(job: AppJob): Promise<{ input: AppConfigInput; hash: string }> {
+  return (job.config ??= await appConfig(job.deps, job.app));
+}
+
 export function writeConfig(): AppTask {
   return {
     title: 'Write env, systemd unit and Caddy site (only what changed)',
     run: async (job, ctx) => {
-      const { input, hash } = await appConfig(job.deps, job.app);
+      const { input, hash } = await jobConfig(job);
       job.configHashes = hash;
       if (job.state!.hashes === hash) return { skipped: true, note: 'unchanged since the last job (by hash)' };
       const res = await ctx.exec(await connection(job), configScript({ ...input, meta: appPaths(job.app.name).meta }).text);

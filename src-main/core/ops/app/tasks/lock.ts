@@ -12,7 +12,7 @@ import { appStateScript } from '../../../remote/scripts/appScripts';
 import { helperCall } from '../../../remote/helper/verbs';
 import { updateHelperSigned } from '../../helperUpdate';
 import { connection, type AppJob, type AppTask } from '../appJob';
-import { appConfig } from './config';
+import { jobConfig } from './config';
 
 /** `unchanged`: a deploy's version and config; when they already serve, the server takes no lock and says so. */
 export async function readState(job: AppJob, ctx: StepContext, takeOver?: string, unchanged?: { sha256: string; hashes: string }): Promise<AppState> {
@@ -51,7 +51,7 @@ export function lockApp(o: { version?: Version } = {}): AppTask {
     title: 'Check the server and lock the app',
     run: async (job, ctx) => {
       if (o.version) job.entries = await job.deps.versions.entries(o.version.sha256);
-      const unchanged = o.version && { sha256: o.version.sha256, hashes: (await appConfig(job.deps, job.app)).hash };
+      const unchanged = o.version && { sha256: o.version.sha256, hashes: (await jobConfig(job)).hash };
       let state = await readState(job, ctx, undefined, unchanged);
       if (state.noop) {
         // The version and config asked for already serve: nothing to lock, upload or restart.

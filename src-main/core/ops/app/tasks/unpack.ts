@@ -6,7 +6,7 @@ import { unpackScript } from '../../../remote/scripts/appScripts';
 import { SkiffError } from '../../../../../src-shared/errors';
 import type { AppConfigInput } from '../../../remote/scripts/appScripts';
 import { connection, type AppJob, type AppTask } from '../appJob';
-import { appConfig } from './config';
+import { jobConfig } from './config';
 
 /**
  * `snapshot`: also snapshot the data (a deploy does; a restore has its own backup). `config`: write
@@ -21,7 +21,7 @@ export function unpackRelease(version: Version, o: { snapshot: boolean; config?:
       const target = job.target!;
       let config: AppConfigInput | undefined;
       if (o.config) {
-        const c = await appConfig(job.deps, job.app);
+        const c = await jobConfig(job);
         job.configHashes = c.hash;
         if (job.state!.hashes !== c.hash) config = c.input;
         job.superuser = await readSuperuser(job);

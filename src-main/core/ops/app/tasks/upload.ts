@@ -8,11 +8,11 @@ import type { Version } from '../../../../../src-shared/domain';
 import { SkiffError } from '../../../../../src-shared/errors';
 import { formatBytes } from '../../../../../src-shared/format';
 import { parseKv, readMissing } from '../../../remote/readBack';
-import { rawUploadPath, STORE, storeQueryScript, storeKeys } from '../../../remote/scripts/storeScripts';
+import { rawUploadPath, storeQueryScript, storeKeys, zipUploadPath } from '../../../remote/scripts/storeScripts';
 import { archMatches, type BinaryArch } from '../../../versions/inspectZip';
 import { copyStoredEntry, storeKey, writeStoreZip, type ReleaseFile } from '../../../versions/storeZip';
 import { releaseId } from '../../releases';
-import { appConfig } from './config';
+import { jobConfig } from './config';
 import { uploadFile } from '../../upload';
 import { connection, type AppJob, type AppTask } from '../appJob';
 import type { StepContext } from '../../../jobs/runner';
@@ -27,7 +27,7 @@ export function uploadVersion(version: Version, label: string): AppTask {
       if (!archMatches(version.summary.binaryArch as BinaryArch, state.arch)) {
         throw new SkiffError('VERSION_ARCH_MISMATCH', { message: `${version.fileName} is built for ${version.summary.binaryArch}; ${job.server.name} is ${state.arch}.` });
       }
-      const { hash } = await appConfig(job.deps, job.app);
+      const { hash } = await jobConfig(job);
       if (job.previous?.sha256 === version.sha256 && state.current === job.previous.id && state.hashes === hash) {
         job.noop = true;
         return { skipped: true, note: `${label} already serves from releases/${job.previous.id} with this config: nothing to do, no restart` };
@@ -66,7 +66,7 @@ export function uploadVersion(version: Version, label: string): AppTask {
         const plan: { local: string; remote: string; bytes: number }[] = [];
         if (packed.length) {
           const local = path.join(dir, 'store.zip');
-          plan.push({ local, remote: `${STORE}/.upload-${job.jobId}.zip`, bytes: await writeStoreZip(zipPath, packed, local) });
+          plan.push({ local, remote: zipUploadPath(job.jobId), bytes: await writeStoreZip(zipPath, packed, local) });
         }
         for (const f of raw) {
           const local = path.join(dir, storeKey(f));
