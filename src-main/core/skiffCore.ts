@@ -66,10 +66,11 @@ export function createCore(opts: CoreOptions): SkiffCore {
     onChanged: (serverId) => events.emit('servers.changed', { serverId }),
   });
   const jobStore = new JobStore(opts.dataDir);
-  const runner = new JobRunner(jobStore, opts.dataDir, (e) => events.emit('job.event', e));
+
   const apps = new AppService(new AppStore(opts.dataDir), vault, servers, pool, (appId) => events.emit('apps.changed', { appId }));
   const versions = new VersionLibrary(opts.dataDir);
   const installation = { id: installationId(settings), who: `${os.userInfo().username}@${os.hostname()}` };
+  const runner = new JobRunner(jobStore, opts.dataDir, (e) => events.emit('job.event', e), installation);
   const backupStore = new BackupStore(opts.dataDir);
   const backups = new BackupService(backupStore, apps, servers, pool);
   const opsDeps = { servers, pool, runner, apps, versions, vault, backups: backupStore, installation };

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { NodeSSH } from 'node-ssh';
 import type { Job, JobEvent, JobKind, JobStep } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
+import { jobContextLine } from '../remote/helper/verbs';
 import { runScript, type ExecResult } from '../ssh/exec';
 import { formatLog } from './format';
 import { ServerQueue } from './serverQueue';
@@ -73,6 +74,8 @@ export class JobRunner {
     private readonly store: JobStore,
     private readonly dataDir: string,
     private readonly emit: (e: JobEvent) => void,
+    /** This desktop, named in the server's audit trail by every helper call a job makes. */
+    private readonly installation: { id: string; who: string } = { id: '', who: 'unknown' },
   ) {
     this.interruptedAtStart = store.markInterrupted();
   }
@@ -139,6 +142,7 @@ export class JobRunner {
 
     let lastProgress = 0;
     let progressStart = 0;
+    const jobLine = jobContextLine({ id: job.id, kind: job.kind, installation: this.installation.id, who: this.installation.who }).text;
     const ctx: StepContext = {
       jobId: job.id,
       progress: (bytes, total) => {
@@ -156,7 +160,7 @@ export class JobRunner {
       exec: async (ssh, script, opts = {}) => {
         const stdout = opts.hideKeyValues ? keyValueFilter((s) => log.write(s)) : { write: (s: string) => log.write(s), end: () => {} };
         try {
-          return await runScript(ssh, script, {
+          return await runScript(ssh, `${jobLine}\n${script}`, {
             sudo: opts.sudo,
             check: opts.check ?? true,
             onStdout: opts.quiet ? undefined : stdout.write,

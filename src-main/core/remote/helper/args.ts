@@ -32,6 +32,10 @@ export const ARG_KINDS = {
   megabytes: { pattern: '^[0-9]{1,5}$', range: [1, 10000], what: 'a size in MB' },
   ip: { pattern: '^[0-9a-fA-F.:]{2,45}$', what: 'an IP address' },
   package: { pattern: '^(ufw|fail2ban|python3-systemd|caddy|unzip|curl|sqlite3|zstd|restic|unattended-upgrades)$', what: 'a package Skiff installs' },
+  /** The job that calls: its id, kind, this desktop's installation id and user@host (for the trail). */
+  jobContext: { pattern: '^--job=[A-Za-z0-9-]{1,64},[a-z-]{1,20},[A-Za-z0-9-]{0,64},[A-Za-z0-9._@-]{1,96}$', what: 'a job context' },
+  /** A file Skiff recorded writing: absolute, no component starting with a dot (so no ..). */
+  recordedPath: { pattern: '^(/[A-Za-z0-9_][A-Za-z0-9._-]{0,100}){2,8}$', what: 'a recorded file path' },
   serviceAction: { pattern: '^(start|stop|restart|is-active|status)$', what: 'a service action' },
 } as const satisfies Record<string, ArgKind>;
 

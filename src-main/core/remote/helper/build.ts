@@ -11,6 +11,7 @@ import { UNIT_TEMPLATE } from '../templates/systemdUnit';
 import { ARG_KINDS, bashValidator, type ArgKindName } from './args';
 import { AUDIT_SCRIPT } from './audit';
 import { BACKUP_DB_AS_SERVICE, BACKUP_FILES_AS_SERVICE, BACKUP_FUNCTIONS } from './backupBodies';
+import { RECORD_FUNCTIONS } from './recordBodies';
 import { SCHEDULE_FUNCTIONS } from './scheduleBodies';
 import { BACKUP_SERVICE_TEMPLATE, BACKUP_TIMER_TEMPLATE } from '../templates/backupSchedule';
 import { HELPER_FUNCTIONS, SNAPSHOT_AS_SERVICE } from './verbBodies';
@@ -63,17 +64,19 @@ export function verbFunction(verb: string): string {
 }
 
 function dispatchArm(verb: string, spec: VerbSpec): string {
-  const checks = spec.args.map((kind, i) => `valid_${kind} "$${i + 1}"`);
+  // `"$\{10}"`, not `"$10"`: bash reads the latter as "$1" followed by a 0.
+  const checks = spec.args.map((kind, i) => `valid_${kind} "\${${i + 1}}"`);
   const count = spec.rest
     ? `[ $# -ge ${spec.args.length + 1} ] || die "${verb} needs at least ${spec.args.length + 1} argument(s)"; for a in "$@"; do valid_${spec.rest} "$a"; done`
     : `need ${spec.args.length} "$@"`;
-  return `  ${verb}) ${[count, ...checks, `${verbFunction(verb)} "$@"`].join('; ')} ;;`;
+  const trail = spec.reads ? [] : ['trail_on "$@"'];
+  return `  ${verb}) ${[count, ...checks, ...trail, `${verbFunction(verb)} "$@"`].join('; ')} ;;`;
 }
 
 /** Everything but the dispatcher: the helper's functions, which tests source to compare with TypeScript. */
 function library(): string {
   const kinds = Object.keys(ARG_KINDS) as ArgKindName[];
-  const bodies = (HELPER_FUNCTIONS + BACKUP_FUNCTIONS + SCHEDULE_FUNCTIONS).replaceAll('$\\{', '${').replace('@ENV_LINE@', ENV_LINE);
+  const bodies = (HELPER_FUNCTIONS + RECORD_FUNCTIONS + BACKUP_FUNCTIONS + SCHEDULE_FUNCTIONS).replaceAll('$\\{', '${').replace('@ENV_LINE@', ENV_LINE);
   return [
     HEADER,
     kinds.map(bashValidator).join('\n'),
@@ -90,7 +93,10 @@ function library(): string {
 function assemble(): string {
   return [
     library(),
-    '[ $# -gt 0 ] || die "usage: skiff-root <verb> [args]"',
+    // The job that asks, for the trail and the record (optional: timers and old desktops send none).
+    'if [[ "${1:-}" == --job=* ]]; then valid_jobContext "$1"; job_context "$1"; shift; fi',
+    `VERBS_ON_APP=' ${Object.entries(VERBS).filter(([, spec]) => spec.args[0] === 'app').map(([verb]) => verb).join(' ')} '`,
+    '[ $# -gt 0 ] || die "usage: skiff-root [--job=ID,KIND,INSTALLATION,WHO] <verb> [args]"',
     'verb=$1; shift',
     'case "$verb" in',
     ...Object.entries(VERBS).map(([verb, spec]) => dispatchArm(verb, spec)),
@@ -109,4 +115,4 @@ function build(): { script: string; version: string } {
 export const ROOT_HELPER = build();
 
 /** The helper's functions without its dispatcher (for tests that call them one by one). */
-export const HELPER_LIBRARY = library();
+export const HELPER_LIBRARY = library().replaceAll('@VERSION@', ROOT_HELPER.version);

@@ -176,9 +176,11 @@ describe('apt_lists_fresh', () => {
 
 describe('helperCall', () => {
   it('renders typed calls through sudo, or directly as root', () => {
-    expect(helperCall('app-unit', ['web', 8090, 'pocketbase']).text).toBe('sudo -n /usr/local/sbin/skiff-root app-unit web 8090 pocketbase');
+    // A changing verb names the calling job when the script set SKIFF_JOB (the runner does); a reading one never.
+    expect(helperCall('app-unit', ['web', 8090, 'pocketbase']).text).toBe('sudo -n /usr/local/sbin/skiff-root ${SKIFF_JOB:+"$SKIFF_JOB"} app-unit web 8090 pocketbase');
     expect(helperCall('version', [], 'root').text).toBe('/usr/local/sbin/skiff-root version');
-    expect(helperCall('apt-install', ['ufw', 'caddy']).text).toBe('sudo -n /usr/local/sbin/skiff-root apt-install ufw caddy');
+    expect(helperCall('apt-install', ['ufw', 'caddy']).text).toBe('sudo -n /usr/local/sbin/skiff-root ${SKIFF_JOB:+"$SKIFF_JOB"} apt-install ufw caddy');
+    expect(helperCall('self-update', []).text).toBe('sudo -n /usr/local/sbin/skiff-root self-update');
   });
 
   it('refuses a value that is not of its kind before anything is sent', () => {

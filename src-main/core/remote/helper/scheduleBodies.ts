@@ -119,8 +119,8 @@ verb_schedule_apply() {
   echo "target file $(install_if_changed "$tmp" "$SCHED/$app.target" 0600)"
   printf 'binary=%s\nkeep=%s\nevery=%s\ndrill=%s\n' "$binary" "$keep" "$every" "$drill" > "$SCHED/$app.conf"
   chmod 0600 "$SCHED/$app.conf"
-  render backupService app="$app" > "/etc/systemd/system/skiff-backup-$app.service"
-  render backupTimer app="$app" every="$every" calendar="$(schedule_calendar "$every")" > "/etc/systemd/system/skiff-backup-$app.timer"
+  tmp=$(mktemp); render backupService app="$app" > "$tmp"; install_if_changed "$tmp" "/etc/systemd/system/skiff-backup-$app.service" 0644 >/dev/null
+  tmp=$(mktemp); render backupTimer app="$app" every="$every" calendar="$(schedule_calendar "$every")" > "$tmp"; install_if_changed "$tmp" "/etc/systemd/system/skiff-backup-$app.timer" 0644 >/dev/null
   systemctl daemon-reload
   systemctl enable --now --no-reload "skiff-backup-$app.timer" >/dev/null 2>&1
   echo "schedule: $every, keeping the last $keep scheduled backups on this server$([ "$drill" = yes ] && echo ', each verified by a restore drill')"
@@ -130,6 +130,7 @@ verb_schedule_remove() {
   local app=$1
   systemctl disable --now --no-reload "skiff-backup-$app.timer" >/dev/null 2>&1 || true
   rm -f "/etc/systemd/system/skiff-backup-$app.timer" "/etc/systemd/system/skiff-backup-$app.service" "$SCHED/$app.conf" "$SCHED/$app.target"
+  record_removed "/etc/systemd/system/skiff-backup-$app.timer"; record_removed "/etc/systemd/system/skiff-backup-$app.service"; record_removed "$SCHED/$app.target"
   rm -rf -- "$SCHED/$app.d"
   systemctl daemon-reload
   echo "no backup schedule for $app any more (its backups stay)"

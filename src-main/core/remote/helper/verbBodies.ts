@@ -23,12 +23,14 @@ render() {
 }
 
 # Installs TMP at PATH (a root-owned place) unless identical; prints changed or unchanged.
+# Either way the file is recorded as Skiff's (recordBodies.ts), so a drift check knows it.
 install_if_changed() {
   local tmp=$1 path=$2 mode=$3
-  if [ -f "$path" ] && [ ! -L "$path" ] && cmp -s "$tmp" "$path"; then rm -f "$tmp"; echo unchanged; return 0; fi
+  if [ -f "$path" ] && [ ! -L "$path" ] && cmp -s "$tmp" "$path"; then rm -f "$tmp"; record_written "$path" "$mode"; echo unchanged; return 0; fi
   install -m "$mode" -o root -g root "$tmp" "$path.skiff-new"
   mv -f "$path.skiff-new" "$path"
   rm -f "$tmp"
+  record_written "$path" "$mode"
   echo changed
 }
 
@@ -138,6 +140,7 @@ verb_signers_init() {
   install -d -m 0755 -o root -g root /etc/skiff
   tmp=$(mktemp); printf 'skiff-desktop namespaces="skiff-helper" %s\n' "$key" > "$tmp"
   install -m 0644 -o root -g root "$tmp" /etc/skiff/helper-signers; rm -f "$tmp"
+  record_written /etc/skiff/helper-signers 0644
   echo "installed the desktop key that may sign helper updates"
 }
 
@@ -173,8 +176,8 @@ verb_sshd_apply() {
 }
 sshd_restore() {
   local path=/etc/ssh/sshd_config.d/00-skiff-hardening.conf
-  if [ -e "$STATE/backup/sshd.absent" ]; then rm -f "$path"; echo "removed $path (it did not exist before)"
-  elif [ -e "$STATE/backup/sshd" ]; then cp -p "$STATE/backup/sshd" "$path"; echo "restored the previous $path"
+  if [ -e "$STATE/backup/sshd.absent" ]; then rm -f "$path"; record_removed "$path"; echo "removed $path (it did not exist before)"
+  elif [ -e "$STATE/backup/sshd" ]; then cp -p "$STATE/backup/sshd" "$path"; record_written "$path" 0644; echo "restored the previous $path"
   else echo "no backup of $path to restore"; fi
 }
 verb_sshd_restore() { sshd_restore; }
@@ -281,7 +284,10 @@ verb_app_site() {
   tmp=$(mktemp)
   site_text "$@" > "$tmp"
   install -d -m 0755 /etc/caddy/skiff
-  grep -qxF 'import /etc/caddy/skiff/*.caddy' /etc/caddy/Caddyfile || printf '\nimport /etc/caddy/skiff/*.caddy\n' >> /etc/caddy/Caddyfile
+  if ! grep -qxF 'import /etc/caddy/skiff/*.caddy' /etc/caddy/Caddyfile; then
+    printf '\nimport /etc/caddy/skiff/*.caddy\n' >> /etc/caddy/Caddyfile
+    record_written /etc/caddy/Caddyfile 0644
+  fi
   if [ -e "$path" ]; then cp -p "$path" "$path.skiff-prev"; else rm -f "$path.skiff-prev"; fi
   r=$(install_if_changed "$tmp" "$path" 0644)
   # Caddy's reload refuses a config it cannot load and keeps running the old one, so it is the
@@ -290,7 +296,7 @@ verb_app_site() {
     local out
     if ! out=$(caddy validate --adapter caddyfile --config /etc/caddy/Caddyfile 2>&1); then
       printf '%s\n' "$out" | tail -n 5 >&2
-      if [ -e "$path.skiff-prev" ]; then mv -f "$path.skiff-prev" "$path"; else rm -f "$path"; fi
+      if [ -e "$path.skiff-prev" ]; then mv -f "$path.skiff-prev" "$path"; record_written "$path" 0644; else rm -f "$path"; record_removed "$path"; fi
       die "caddy rejected the site; the previous one is back"
     fi
     die "caddy did not reload (is it running? see: systemctl status caddy)"
@@ -300,6 +306,7 @@ verb_app_site() {
 }
 
 verb_app_site_remove() {
+  record_removed "/etc/caddy/skiff/$1.caddy"
   if [ -e "/etc/caddy/skiff/$1.caddy" ]; then rm -f "/etc/caddy/skiff/$1.caddy"; systemctl reload caddy; echo "site removed"; else echo "no site"; fi
 }
 
@@ -349,6 +356,7 @@ verb_app_remove() {
   # Its backup timer goes too (a schedule of an app that is gone would only fail); its backups stay.
   if [ -e "/etc/systemd/system/skiff-backup-$app.timer" ]; then verb_schedule_remove "$app" >/dev/null; fi
   rm -f "/etc/skiff/apps/$app.env"
+  record_removed "/etc/systemd/system/skiff-$app.service"; record_removed "/etc/caddy/skiff/$app.caddy"; record_removed "/etc/skiff/apps/$app.env"
   cd -P /opt/skiff && [ "$(pwd -P)" = /opt/skiff ] || die "/opt/skiff is not a plain folder"
   [ "$(stat -c %U .)" = root ] || die "/opt/skiff is not root's"
   if [ -L "apps/$app" ]; then rm -f "apps/$app"; elif [ -d "apps/$app" ]; then rm -rf --one-file-system -- "apps/$app"; fi

@@ -78,12 +78,12 @@ describe('app and server scripts', () => {
       const assign = Math.max(s.lastIndexOf('\nskiff_stdin=', at), s.startsWith('skiff_stdin=') ? 0 : -1);
       expect(assign, verb).toBeGreaterThanOrEqual(0);
       expect(s.slice(assign, at), verb).not.toMatch(/printf|\|/);
-      expect(s, verb).toContain(`printf '%s' "$skiff_stdin" | sudo -n /usr/local/sbin/skiff-root ${verb}\nunset skiff_stdin`);
+      expect(s, verb).toContain(`printf '%s' "$skiff_stdin" | sudo -n /usr/local/sbin/skiff-root \${SKIFF_JOB:+"$SKIFF_JOB"} ${verb}\nunset skiff_stdin`);
     }
   });
 
   it('goes live in one helper call that arms the guard before the switch and disarms it only after a 200', () => {
-    expect(scripts.goLive.text).toContain(`sudo -n /usr/local/sbin/skiff-root golive web skiff ${R1} ${R0} ${R1} 60 8090 30`);
+    expect(scripts.goLive.text).toContain(`sudo -n /usr/local/sbin/skiff-root \${SKIFF_JOB:+"$SKIFF_JOB"} golive web skiff ${R1} ${R0} ${R1} 60 8090 30`);
     const body = /^verb_golive\(\) \{\n[\s\S]*?\n\}$/m.exec(ROOT_HELPER.script)![0];
     // Symlink aside, then rename over (atomic), both as the deploy user.
     expect(body).toMatch(/as_user "\$user" ln -sfn "releases\/\$rel" "\$APPS\/\$app\/\.current\.tmp"\n\s*as_user "\$user" mv -T "\$APPS\/\$app\/\.current\.tmp" "\$APPS\/\$app\/current"/);

@@ -1,0 +1,146 @@
+// The helper's memory of what it did (docs/drift.md): the record of every file it writes, the
+// audit trail of every verb that changes something, and the read-only drift check that compares
+// the server with both. All of it lives in /var/lib/skiff (root, 0700), read back through verbs.
+// Written with `$\{` for bash's `${` (this is a JS template); build.ts turns it back.
+
+export const RECORD_FUNCTIONS = String.raw`
+WRITTEN=$STATE/written
+TRAIL=$STATE/trail.log
+TRAIL_MAX=1048576 TRAIL_CHECK_EVERY=16
+# Who asked, from the dispatcher's --job=ID,KIND,INSTALLATION,WHO word (checked by valid_jobContext).
+JOB_ID=- JOB_KIND=- JOB_INST=- JOB_WHO= TRAIL_ARGS=
+job_context() { IFS=, read -r JOB_ID JOB_KIND JOB_INST JOB_WHO <<< "$\{1#--job=}"; }
+job_who() { printf '%s' "$\{JOB_WHO:-$\{SUDO_USER:-root}@$\{HOSTNAME:-server}}"; }
+
+# The trail: one tab-separated line per changing verb, written when the verb ends (an EXIT trap,
+# so a failure is recorded with its exit code). Appends of one short line are atomic (O_APPEND).
+trail_on() { TRAIL_ARGS="$*"; trap 'trail_write $?' EXIT; }
+trail_write() {
+  local code=$1 outcome=ok target=server size
+  [ "$code" -eq 0 ] || outcome="failed (exit $code)"
+  case "$\{VERBS_ON_APP:-}" in *" $verb "*) target=$\{TRAIL_ARGS%% *} ;; esac
+  [ -d "$STATE" ] || install -d -m 0700 -o root -g root "$STATE"
+  printf '%(%Y-%m-%dT%H:%M:%S%z)T\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' -1 "$JOB_INST" "$(job_who)" "$JOB_ID" "$JOB_KIND" "$verb" "$target" "$TRAIL_ARGS" "$outcome" >> "$TRAIL"
+  # Rotate by size: trail.log, .1, .2, .3 (at most ~4 MiB). Checked on one write in 16: stat forks.
+  if [ $((RANDOM % TRAIL_CHECK_EVERY)) -eq 0 ]; then
+    size=$(stat -c %s "$TRAIL" 2>/dev/null || echo 0)
+    if [ "$size" -gt "$TRAIL_MAX" ]; then
+      (flock 9; [ "$(stat -c %s "$TRAIL")" -gt "$TRAIL_MAX" ] || exit 0
+        rm -f "$TRAIL.3"; for n in 2 1; do [ ! -e "$TRAIL.$n" ] || mv -f "$TRAIL.$n" "$TRAIL.$((n + 1))"; done
+        mv -f "$TRAIL" "$TRAIL.1") 9> "$STATE/.trail.lock"
+    fi
+  fi
+}
+verb_trail_read() {
+  local f
+  for f in "$TRAIL.3" "$TRAIL.2" "$TRAIL.1" "$TRAIL"; do [ ! -f "$f" ] || cat -- "$f"; done | tail -n "$1"
+}
+
+# The record: WRITTEN/index has one line per file Skiff installed (path, sha256, mode, owner, the
+# verb and job that wrote it, the helper version, when); WRITTEN/objects/SHA keeps its content, so a
+# drift check can show what changed. Two jobs may write at once: the index is rewritten under flock.
+record_written() {
+  local path=$1 mode=$2 sum line
+  sum=$(sha256sum < "$path"); sum=$\{sum%% *}
+  [ -d "$WRITTEN/objects" ] || install -d -m 0700 -o root -g root "$STATE" "$WRITTEN" "$WRITTEN/objects"
+  [ -e "$WRITTEN/objects/$sum" ] || install -m 0600 -o root -g root "$path" "$WRITTEN/objects/$sum"
+  if [ -f "$WRITTEN/index" ] && grep -qF -- "$path	$sum	$mode	" "$WRITTEN/index"; then return 0; fi
+  printf -v line '%s\t%s\t%s\troot:root\t%s\t%s\t%s\t%s\t%s\t%(%Y-%m-%dT%H:%M:%S%z)T' "$path" "$sum" "$mode" "$verb" "$JOB_ID" "$JOB_KIND" "$JOB_INST" "@VERSION@" -1
+  (flock 9; { awk -F'\t' -v p="$path" '$1 != p' "$WRITTEN/index" 2>/dev/null || true; printf '%s\n' "$line"; } > "$WRITTEN/index.new"
+    mv -f "$WRITTEN/index.new" "$WRITTEN/index") 9> "$WRITTEN/.lock"
+}
+record_removed() {
+  [ -f "$WRITTEN/index" ] || return 0
+  (flock 9; awk -F'\t' -v p="$1" '$1 != p' "$WRITTEN/index" > "$WRITTEN/index.new"; mv -f "$WRITTEN/index.new" "$WRITTEN/index") 9> "$WRITTEN/.lock"
+}
+
+# Adopt: the file as it is now becomes what Skiff expects (recorded as written by "adopt").
+verb_drift_adopt() {
+  local path=$1 mode
+  [ -f "$WRITTEN/index" ] && awk -F'\t' -v p="$path" '$1 == p { found = 1 } END { exit !found }' "$WRITTEN/index" || die "$path is not a file Skiff wrote"
+  [ -f "$path" ] && [ ! -L "$path" ] || die "$path is missing or not a plain file: re-apply it instead"
+  mode=$(stat -c %a "$path"); mode=$(printf '%04d' "$mode")
+  record_written "$path" "$mode"
+  echo "adopted $path as it is now"
+}
+
+# Files a drift check shows only as a hash: they hold secrets (env values, backup target keys).
+drift_secret() { case "$1" in /etc/skiff/*) return 0 ;; esac; return 1; }
+drift_section() { printf '\n==%s==\n' "$1"; }
+# The drift check: read-only, one call. Sections are parsed by core/drift/parse.ts.
+verb_drift() {
+  local path sum mode owner wverb wjob wkind winst wver wat cur state f
+  local -A recorded=() pkgmd5=() owned=()
+  # Conffiles of the packages Skiff configures: a recorded file now equal to its package's own
+  # copy was replaced by a package update (apt's "install the maintainer's version").
+  while read -r f sum _; do [ -n "$sum" ] && pkgmd5[$f]=$sum; done < <(dpkg-query -W -f='$\{Conffiles}\n' openssh-server caddy fail2ban ufw unattended-upgrades 2>/dev/null || true)
+  while IFS= read -r f; do owned[$f]=1; done < <(dpkg-query -L openssh-server openssh-client caddy fail2ban ufw unattended-upgrades 2>/dev/null || true)
+  drift_section written
+  if [ -f "$WRITTEN/index" ]; then
+    while IFS=$'\t' read -r path sum mode owner wverb wjob wkind winst wver wat; do
+      recorded[$path]=1
+      if [ ! -e "$path" ]; then state=missing; cur=-
+      else
+        cur=$(sha256sum < "$path"); cur=$\{cur%% *}
+        if [ "$cur" = "$sum" ]; then state=same
+        elif [ -n "$\{pkgmd5[$path]:-}" ] && [ "$(md5sum < "$path" | cut -d' ' -f1)" = "$\{pkgmd5[$path]}" ]; then state=package
+        else state=edited; fi
+      fi
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$path" "$state" "$sum" "$cur" "$mode" "$wverb" "$wjob" "$wkind" "$winst" "$wat"
+    done < "$WRITTEN/index"
+  fi
+  # What changed, for the diff: the recorded copy and the file now (never for secret files).
+  if [ -f "$WRITTEN/index" ]; then
+    while IFS=$'\t' read -r path sum _; do
+      [ -f "$path" ] && ! drift_secret "$path" || continue
+      cur=$(sha256sum < "$path"); cur=$\{cur%% *}
+      [ "$cur" != "$sum" ] || continue
+      drift_section "was $path"; base64 -w0 < "$WRITTEN/objects/$sum" 2>/dev/null || true; echo
+      drift_section "now $path"; head -c 65536 -- "$path" | base64 -w0; echo
+    done < "$WRITTEN/index"
+  fi
+  # Files in the places Skiff writes that it never wrote (and no package shipped).
+  drift_section unknown
+  for f in /etc/ssh/sshd_config.d/*.conf /etc/caddy/skiff/* /etc/fail2ban/jail.d/* /etc/fail2ban/jail.local /etc/skiff/apps/* /etc/systemd/system/*.service /etc/systemd/system/*.timer; do
+    [ -f "$f" ] && [ ! -L "$f" ] || continue
+    [ -z "$\{recorded[$f]:-}" ] && [ -z "$\{owned[$f]:-}" ] || continue
+    printf '%s\n' "$f"
+  done
+  # Where each hardened keyword is set, in the order sshd reads it (first value wins).
+  drift_section sshd-files
+  sshd_settings_sources
+  drift_section sshd; sshd -T 2>&1 || echo "SKIFF-ERROR: sshd -T failed"
+  drift_section ufw; if command -v ufw >/dev/null; then ufw status verbose 2>&1 || true; else echo SKIFF-MISSING; fi
+  drift_section fail2ban
+  if systemctl is-active --quiet fail2ban 2>/dev/null; then fail2ban-client status 2>&1 | sed -n 's/.*Jail list:[[:space:]]*//p'; else echo SKIFF-INACTIVE; fi
+  drift_section units
+  for f in /etc/systemd/system/skiff-*.service /etc/systemd/system/skiff-*.timer; do
+    [ -e "$f" ] || continue
+    f=$\{f##*/}
+    case "$f" in skiff-backup-*.service) continue ;; esac  # started by its timer: never enabled or active by itself
+    printf '%s\t%s\t%s\n' "$f" "$(systemctl is-enabled "$f" 2>/dev/null || true)" "$(systemctl is-active "$f" 2>/dev/null || true)"
+  done
+  drift_section sudoers
+  for f in /etc/sudoers.d/skiff-*; do [ ! -e "$f" ] || { echo "# $f"; cat -- "$f"; }; done
+  drift_section dpkg
+  dpkg --verify openssh-server ufw fail2ban caddy 2>/dev/null || true
+  drift_section end
+}
+
+verb_sshd_sources() { sshd_settings_sources; }
+
+# FILE:LINE:text for each keyword Skiff's drop-in sets, in sshd's reading order: sshd_config up to
+# its Include line, the included drop-ins in name order, then the rest of sshd_config.
+sshd_settings_sources() {
+  local keys='^[[:space:]]*(PermitRootLogin|PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PubkeyAuthentication|PermitEmptyPasswords|MaxAuthTries|X11Forwarding)[[:space:]]'
+  local main=/etc/ssh/sshd_config inc
+  inc=$(grep -niE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' "$main" | head -n 1 | cut -d: -f1 || true)
+  if [ -n "$inc" ]; then
+    head -n "$inc" "$main" | grep -nE -i "$keys" | sed "s|^|$main:|" || true
+    for f in /etc/ssh/sshd_config.d/*.conf; do [ ! -f "$f" ] || grep -nE -i "$keys" -- "$f" | sed "s|^|$f:|" || true; done
+    awk -v from="$inc" 'NR > from' "$main" | grep -nE -i "$keys" | awk -F: -v o="$inc" -v m="$main" '{ n = $1 + o; sub(/^[0-9]+:/, ""); print m ":" n ":" $0 }' || true
+  else
+    grep -nE -i "$keys" "$main" | sed "s|^|$main:|" || true
+  fi
+}
+`;
