@@ -2,6 +2,7 @@
 // output type, and every event channel. Both hosts (Electron IPC, browser WebSocket) validate
 // inputs against these schemas before a handler sees them.
 import { z } from 'zod';
+import { DRIFT_EVERY, type DriftEvery, type TrailEntry, type WrittenFile } from './domain';
 import type { App, AppInfo, Backup, BackupSchedule, BackupSettings, ScheduleStatus, ConnectionStatus, FleetRunState, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
 import type { SkiffErrorPayload } from './errors';
 import { expandNames, fillPattern } from './appTemplate';
@@ -189,6 +190,16 @@ export const contract = {
   'servers.hardenPreview': { input: z.object({ id }), output: out<HardeningPreview>() },
   'servers.harden': { input: z.object({ id }), output: out<Job>() },
   'servers.audit': { input: z.object({ id }), output: out<Job>() },
+  /** Drift check (read-only, one command): the report arrives on the server record (lastDrift). */
+  'drift.check': { input: z.object({ id }), output: out<Job>() },
+  /** Re-apply or adopt findings of the last check, by their ids. */
+  'drift.fix': { input: z.object({ id, action: z.enum(['reapply', 'adopt']), findings: z.array(z.string().min(1).max(300)).min(1, 'Pick at least one finding').max(500) }), output: out<Job>() },
+  /** How often Skiff checks the server for drift while it runs. */
+  'drift.schedule': { input: z.object({ id, every: z.enum(DRIFT_EVERY as [DriftEvery, ...DriftEvery[]]) }), output: out<Server>() },
+  /** The desktop's record of what Skiff wrote on the server (refreshed by each check). */
+  'drift.record': { input: z.object({ id }), output: out<WrittenFile[]>() },
+  /** The server's audit trail merged with this desktop's history, newest first; for one app with appId. */
+  'drift.trail': { input: z.object({ id, appId: id.optional(), lines: z.number().int().min(1).max(100000).default(2000) }), output: out<TrailEntry[]>() },
   'jobs.list': { input: z.object({ serverId: id.optional() }), output: out<Job[]>() },
   'jobs.get': { input: z.object({ id }), output: out<Job>() },
   /** The full log so far (ANSI text, as the live view showed it). */

@@ -46,6 +46,10 @@ export interface Server {
   setup?: ServerSetupState;
   hardening?: ServerHardeningState;
   lastAudit?: AuditReport;
+  /** The last drift check (docs/drift.md). */
+  lastDrift?: DriftReport;
+  /** How often Skiff checks this server for drift while it runs (default daily). */
+  driftEvery?: DriftEvery;
   /** The user's own labels ("prod", "eu"): fleet runs pick servers and their apps by them. */
   tags?: string[];
   createdAt: string;
@@ -90,7 +94,7 @@ export interface AppInfo {
 
 // ---- Jobs: every long operation (setup, harden, audit, deploy…) is a job made of named steps ----
 
-export type JobKind = 'setup' | 'harden' | 'audit' | 'migrate' | 'deploy' | 'rollback' | 'app-delete' | 'reconcile' | 'backup' | 'restore' | 'drill';
+export type JobKind = 'setup' | 'harden' | 'audit' | 'migrate' | 'deploy' | 'rollback' | 'app-delete' | 'reconcile' | 'backup' | 'restore' | 'drill' | 'drift' | 'drift-fix';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted' | 'rolled-back';
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'skipped' | 'failed' | 'cancelled';
 
@@ -170,6 +174,75 @@ export interface AuditReport {
   at: string;
   items: AuditItem[];
   summary: Record<AuditStatus, number>;
+}
+
+// ---- Drift and the audit trail (docs/drift.md) ----
+
+export type DriftCategory = 'unchanged' | 'edited' | 'missing' | 'package' | 'unknown';
+/** What a finding is about: a file Skiff wrote, or a piece of state it set. */
+export type DriftArea = 'file' | 'sshd' | 'firewall' | 'fail2ban' | 'unit' | 'sudoers' | 'package';
+/** How Skiff puts it back: hardening's preview, a re-apply job, or setup (run as root). */
+export type DriftFix = 'harden' | 'reapply' | 'setup';
+export type DriftEvery = 'off' | 'hourly' | 'daily';
+export const DRIFT_EVERY: readonly DriftEvery[] = ['off', 'hourly', 'daily'];
+
+export interface DriftFinding {
+  /** Stable across checks: area and subject. */
+  id: string;
+  area: DriftArea;
+  category: DriftCategory;
+  /** A path, a unit, a setting. */
+  subject: string;
+  detail: string;
+  /** Unified diff, recorded copy → the server's file (never for files holding secrets). */
+  diff?: string;
+  fix?: DriftFix;
+  /** "Adopt": record the file as it is now as the expected state. */
+  canAdopt: boolean;
+  /** Which job wrote the recorded copy. */
+  writtenBy?: { verb: string; jobId: string; jobKind: string; at: string };
+}
+
+export interface DriftReport {
+  serverId: string;
+  at: string;
+  findings: DriftFinding[];
+  /** Findings other than "unchanged". */
+  changes: number;
+  durationMs: number;
+}
+
+/** One file in the record of what Skiff wrote on a server. */
+export interface WrittenFile {
+  path: string;
+  sha256: string;
+  mode: string;
+  owner: string;
+  verb: string;
+  jobId: string;
+  jobKind: string;
+  installation: string;
+  at: string;
+  /** The recorded content (absent for files that hold secrets). */
+  content?: string;
+}
+
+/** One line of a server's audit trail, or of this desktop's history, merged. */
+export interface TrailEntry {
+  at: string;
+  /** server: written by the helper on the server; local: this desktop's job history. */
+  source: 'server' | 'local';
+  installation: string;
+  who: string;
+  jobId: string;
+  jobKind: string;
+  verb: string;
+  /** The app, or "server". */
+  target: string;
+  args: string;
+  outcome: string;
+  /** Written by this desktop. */
+  mine: boolean;
 }
 
 /** Hardening preview: exactly what would change, before anything does. */

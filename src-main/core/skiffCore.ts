@@ -14,6 +14,8 @@ import { VersionLibrary } from './versions/library';
 import { ServerService } from './servers/service';
 import { ConnectionPool } from './ssh/pool';
 import { prepareDataDir } from './store/dataDir';
+import { DriftScheduler } from './drift/driftScheduler';
+import { WrittenRecordStore } from './drift/recordStore';
 import { installationId, openSettingsFile } from './store/settingsFile';
 import os from 'node:os';
 import { ServerStore } from './store/serverStore';
@@ -31,6 +33,8 @@ export interface CoreOptions {
   reconcileInterrupted?: boolean;
   /** Run the desktop's backup schedule (default true; tests drive `backupScheduler.tick` themselves). */
   backupScheduler?: boolean;
+  /** Run scheduled drift checks (default true; a server's first is due a day after its setup). */
+  driftScheduler?: boolean;
 }
 
 export interface SkiffCore {
@@ -45,6 +49,8 @@ export interface SkiffCore {
   versions: VersionLibrary;
   backups: BackupService;
   backupScheduler: DesktopScheduler;
+  /** The desktop's record of what Skiff wrote on each server. */
+  written: WrittenRecordStore;
   dataDir: string;
   close(): void;
 }
@@ -72,8 +78,9 @@ export function createCore(opts: CoreOptions): SkiffCore {
   const installation = { id: installationId(settings), who: `${os.userInfo().username}@${os.hostname()}` };
   const runner = new JobRunner(jobStore, opts.dataDir, (e) => events.emit('job.event', e), installation);
   const backupStore = new BackupStore(opts.dataDir);
+  const written = new WrittenRecordStore(opts.dataDir);
   const backups = new BackupService(backupStore, apps, servers, pool);
-  const opsDeps = { servers, pool, runner, apps, versions, vault, backups: backupStore, installation };
+  const opsDeps = { servers, pool, runner, apps, versions, vault, backups: backupStore, installation, written, jobs: jobStore };
   const ops = new Operations(opsDeps);
   const fleet = new FleetService(opsDeps, {
     deploy: (appId, sha256) => ops.deploy(appId, sha256),
@@ -86,5 +93,7 @@ export function createCore(opts: CoreOptions): SkiffCore {
   if (opts.reconcileInterrupted !== false) ops.reconcileInterrupted();
   const backupScheduler = new DesktopScheduler(backupStore, (id) => apps.exists(id), (id) => ops.backupNow(id, 'scheduled'), (id) => runner.isActive(id));
   if (opts.backupScheduler !== false) backupScheduler.begin();
-  return { events, vault, pool, servers, jobs: { store: jobStore, runner }, ops, fleet, apps, versions, backups, backupScheduler, dataDir: opts.dataDir, close: () => { backupScheduler.stop(); pool.closeAll(); } };
+  const driftScheduler = new DriftScheduler(() => servers.list(), (id) => ops.driftCheck(id), (id) => runner.isActive(id));
+  if (opts.driftScheduler !== false) driftScheduler.begin();
+  return { events, vault, pool, servers, written, jobs: { store: jobStore, runner }, ops, fleet, apps, versions, backups, backupScheduler, dataDir: opts.dataDir, close: () => { backupScheduler.stop(); driftScheduler.stop(); pool.closeAll(); } };
 }

@@ -11,13 +11,14 @@ import { versionHandlers } from './versions';
 import { sshConfigHandlers } from './sshConfig';
 import { backupHandlers } from './backups';
 import { fleetHandlers } from './fleet';
+import { driftHandlers } from './drift';
 
 export type Handlers = { [M in Method]: (input: ParsedInputOf<M>) => Promise<OutputOf<M>> };
 
 export interface HostInfo { host: 'electron' | 'browser'; version: string }
 
 export function createHandlers(core: SkiffCore, host: HostInfo): Handlers {
-  return { ...hostHandlers(core, host), ...serverHandlers(core), ...sshConfigHandlers(core), ...jobHandlers(core), ...appHandlers(core), ...versionHandlers(core), ...backupHandlers(core), ...fleetHandlers(core) };
+  return { ...hostHandlers(core, host), ...serverHandlers(core), ...sshConfigHandlers(core), ...jobHandlers(core), ...appHandlers(core), ...versionHandlers(core), ...backupHandlers(core), ...fleetHandlers(core), ...driftHandlers(core) };
 }
 
 /** Validates a raw request against the contract, runs its handler, and wraps the outcome. */

@@ -18,6 +18,7 @@ import { splitSections } from './audit/evaluate';
 import { runScript } from '../ssh/exec';
 import type { OpsDeps } from './deps';
 import type { ShellText } from '../remote/quote';
+import { firewallInPlace, parseEffective } from './hardeningState';
 import { helper, probeAccess, type Access } from './privilege';
 import { ROOT_HELPER } from '../remote/helper/build';
 
@@ -44,21 +45,6 @@ async function proveFreshLogin(deps: OpsDeps, ctx: StepContext, serverId: string
   } finally {
     fresh?.dispose();
   }
-}
-
-function parseEffective(sshdT: string): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const line of sshdT.split('\n')) {
-    const i = line.indexOf(' ');
-    if (i > 0 && !m.has(line.slice(0, i))) m.set(line.slice(0, i).toLowerCase(), line.slice(i + 1).trim());
-  }
-  return m;
-}
-
-function firewallInPlace(status: string, sshPort: number): boolean {
-  return /Status: active/.test(status)
-    && /Default: deny \(incoming\)/.test(status)
-    && [`${sshPort}/tcp`, '80/tcp', '443/tcp'].every((p) => new RegExp(`^${p.replace('/', '\\/')}\\s+ALLOW IN`, 'm').test(status));
 }
 
 /** What hardening would touch, as it is now (read-only, three channels at once). */

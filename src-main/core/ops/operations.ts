@@ -1,7 +1,7 @@
 // Server and app operations as the UI starts them: each returns the queued job at once; the live
 // log and the outcome arrive as job events.
 import { randomBytes } from 'node:crypto';
-import type { App, BackupSchedule, HardeningPreview, Job } from '../../../src-shared/domain';
+import type { App, BackupSchedule, HardeningPreview, Job, TrailEntry } from '../../../src-shared/domain';
 import { secretKey } from '../vault/vault';
 import { applyScheduleJob, runScheduleJob } from './backup/scheduleJob';
 import type { AppInput } from '../apps/service';
@@ -13,6 +13,9 @@ import { kvOne, parseKv, readManifest } from '../remote/readBack';
 import { breakLockScript, manifestScript } from '../remote/scripts/appScripts';
 import { runScript } from '../ssh/exec';
 import { auditJob } from './audit/auditJob';
+import { driftJob } from './drift/driftJob';
+import { driftFixJob, type DriftAction } from './drift/fixJob';
+import { mergeTrail, readServerTrail } from '../drift/trail';
 import type { OpsDeps } from './deps';
 import { deleteAppJob } from './deleteApp';
 import { deployJob } from './deploy';
@@ -38,6 +41,25 @@ export class Operations {
 
   harden(serverId: string): Job {
     return this.deps.runner.start(hardenJob(this.deps, serverId));
+  }
+
+  /** Drift check: one read-only command; the report lands on the server record. */
+  driftCheck(serverId: string): Job {
+    return this.deps.runner.start(driftJob(this.deps, serverId));
+  }
+
+  /** Re-apply or adopt findings of the last drift check (hardening's own findings go through its preview). */
+  driftFix(serverId: string, action: DriftAction, ids: string[]): Job {
+    return this.deps.runner.start(driftFixJob(this.deps, serverId, action, ids));
+  }
+
+  /** The server's audit trail merged with this desktop's history of it (or of one app). */
+  async trail(serverId: string, o: { appId?: string; lines: number }): Promise<TrailEntry[]> {
+    const { installation, apps } = this.deps;
+    const app = o.appId ? apps.get(o.appId) : undefined;
+    const server = await readServerTrail(await this.deps.pool.get(serverId), o.lines, installation.id);
+    const appNames = new Map(apps.list(serverId).map((a) => [a.id, a.name]));
+    return mergeTrail(server, this.deps.jobs.list({ serverId }), { installation: installation.id, who: installation.who, app, appNames });
   }
 
   audit(serverId: string): Job {

@@ -28,3 +28,8 @@ export function unifiedDiff(path: string, before: string | null, after: string):
   const header = before === null ? `--- /dev/null\n+++ ${path} (new file)` : `--- ${path} (now)\n+++ ${path} (after hardening)`;
   return `${header}\n${lineDiff(before ?? '', after).join('\n')}\n`;
 }
+
+/** A diff between two versions of one file, each side labelled (the drift check's "recorded → now"). */
+export function unifiedDiffBetween(path: string, before: string, after: string, beforeLabel: string, afterLabel: string): string {
+  return `--- ${path} (${beforeLabel})\n+++ ${path} (${afterLabel})\n${lineDiff(before, after).join('\n')}\n`;
+}

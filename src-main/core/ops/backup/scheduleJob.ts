@@ -1,6 +1,7 @@
 // The server's backup schedule as jobs: write it (timer, service, target) or remove it, and run
 // it now (what the timer does), reporting the outcome and reading the new backup into the list.
-import type { BackupSchedule } from '../../../../src-shared/domain';
+import type { App, BackupSchedule } from '../../../../src-shared/domain';
+import type { ShellText } from '../../remote/quote';
 import { SkiffError } from '../../../../src-shared/errors';
 import type { JobDefinition } from '../../jobs/runner';
 import { readScheduleStatus, recordScheduledDrill, targetLines } from '../../backups/schedule';
@@ -21,11 +22,15 @@ function writeSchedule(s: BackupSchedule): AppTask {
         await ctx.exec(ssh, helperCall('schedule-remove', [job.app.name]).text);
         return;
       }
-      const { vault, backups } = job.deps;
-      const lines = targetLines(s.target, { secret: (await vault.get(secretKey.backupTargetSecret(job.app.id))) ?? undefined, password: (await vault.get(secretKey.backupRepoPassword(job.app.id))) ?? undefined }, backups.settings());
-      await ctx.exec(ssh, scheduleApplyScript({ app: job.app.name, binary: job.app.binary, every: s.serverEvery, keep: s.serverKeep, drill: !!s.drill, target: lines }).text);
+      await ctx.exec(ssh, (await scheduleScript(job.deps, job.app, { ...s, serverEvery: s.serverEvery })).text);
     },
   };
+}
+
+/** The helper call that writes an app's backup timer, service and target (secrets from the keychain). */
+export async function scheduleScript(deps: OpsDeps, app: App, s: BackupSchedule & { serverEvery: Exclude<BackupSchedule['serverEvery'], 'off'> }): Promise<ShellText> {
+  const lines = targetLines(s.target, { secret: (await deps.vault.get(secretKey.backupTargetSecret(app.id))) ?? undefined, password: (await deps.vault.get(secretKey.backupRepoPassword(app.id))) ?? undefined }, deps.backups.settings());
+  return scheduleApplyScript({ app: app.name, binary: app.binary, every: s.serverEvery, keep: s.serverKeep, drill: !!s.drill, target: lines });
 }
 
 function runNow(): AppTask {

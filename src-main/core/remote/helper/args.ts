@@ -36,6 +36,7 @@ export const ARG_KINDS = {
   jobContext: { pattern: '^--job=[A-Za-z0-9-]{1,64},[a-z-]{1,20},[A-Za-z0-9-]{0,64},[A-Za-z0-9._@-]{1,96}$', what: 'a job context' },
   /** A file Skiff recorded writing: absolute, no component starting with a dot (so no ..). */
   recordedPath: { pattern: '^(/[A-Za-z0-9_][A-Za-z0-9._-]{0,100}){2,8}$', what: 'a recorded file path' },
+  skiffUnit: { pattern: '^skiff-[a-z0-9][a-z0-9-]{0,80}\\.(service|timer)$', what: "one of Skiff's units" },
   serviceAction: { pattern: '^(start|stop|restart|is-active|status)$', what: 'a service action' },
 } as const satisfies Record<string, ArgKind>;
 

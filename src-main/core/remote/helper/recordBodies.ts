@@ -65,40 +65,59 @@ verb_drift_adopt() {
 }
 
 # Files a drift check shows only as a hash: they hold secrets (env values, backup target keys).
-drift_secret() { case "$1" in /etc/skiff/*) return 0 ;; esac; return 1; }
+drift_secret() { case "$1" in /etc/skiff/helper-signers) return 1 ;; /etc/skiff/*) return 0 ;; esac; return 1; }
+
+# Re-apply for what a drift check found: Caddy's import line, and a Skiff unit enabled and started.
+verb_caddy_import() {
+  if grep -qxF 'import /etc/caddy/skiff/*.caddy' /etc/caddy/Caddyfile; then echo "Caddyfile imports Skiff's sites"; record_written /etc/caddy/Caddyfile 0644; return 0; fi
+  printf '\nimport /etc/caddy/skiff/*.caddy\n' >> /etc/caddy/Caddyfile
+  record_written /etc/caddy/Caddyfile 0644
+  systemctl reload caddy
+  echo "Caddyfile imports Skiff's sites again"
+}
+verb_unit_enable_start() {
+  [ -f "/etc/systemd/system/$1" ] || die "$1 is not installed"
+  systemctl enable --now --quiet "$1"
+  echo "$1: $(systemctl is-enabled "$1"), $(systemctl is-active "$1")"
+}
 drift_section() { printf '\n==%s==\n' "$1"; }
-# The drift check: read-only, one call. Sections are parsed by core/drift/parse.ts.
+# The drift check: read-only, one call, a fixed number of processes whatever the number of apps
+# (one sha256sum over every recorded file, one systemctl for every unit). Sections are parsed by
+# core/drift/parse.ts.
 verb_drift() {
-  local path sum mode owner wverb wjob wkind winst wver wat cur state f
-  local -A recorded=() pkgmd5=() owned=()
+  local path sum mode owner wverb wjob wkind winst wver wat cur state f i
+  local -a paths=() sums=() rest=() present=() units=()
+  local -A recorded=() pkgmd5=() owned=() now=() sent=()
   # Conffiles of the packages Skiff configures: a recorded file now equal to its package's own
   # copy was replaced by a package update (apt's "install the maintainer's version").
   while read -r f sum _; do [ -n "$sum" ] && pkgmd5[$f]=$sum; done < <(dpkg-query -W -f='$\{Conffiles}\n' openssh-server caddy fail2ban ufw unattended-upgrades 2>/dev/null || true)
-  while IFS= read -r f; do owned[$f]=1; done < <(dpkg-query -L openssh-server openssh-client caddy fail2ban ufw unattended-upgrades 2>/dev/null || true)
-  drift_section written
+  while IFS= read -r f; do [ -z "$f" ] || owned[$f]=1; done < <(dpkg-query -L openssh-server openssh-client caddy fail2ban ufw unattended-upgrades 2>/dev/null || true)
   if [ -f "$WRITTEN/index" ]; then
     while IFS=$'\t' read -r path sum mode owner wverb wjob wkind winst wver wat; do
-      recorded[$path]=1
-      if [ ! -e "$path" ]; then state=missing; cur=-
-      else
-        cur=$(sha256sum < "$path"); cur=$\{cur%% *}
-        if [ "$cur" = "$sum" ]; then state=same
-        elif [ -n "$\{pkgmd5[$path]:-}" ] && [ "$(md5sum < "$path" | cut -d' ' -f1)" = "$\{pkgmd5[$path]}" ]; then state=package
-        else state=edited; fi
-      fi
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$path" "$state" "$sum" "$cur" "$mode" "$wverb" "$wjob" "$wkind" "$winst" "$wat"
+      paths+=("$path"); sums+=("$sum"); rest+=("$mode	$wverb	$wjob	$wkind	$winst	$wat"); recorded[$path]=1
+      [ ! -f "$path" ] || present+=("$path")
     done < "$WRITTEN/index"
   fi
-  # What changed, for the diff: the recorded copy and the file now (never for secret files).
-  if [ -f "$WRITTEN/index" ]; then
-    while IFS=$'\t' read -r path sum _; do
-      [ -f "$path" ] && ! drift_secret "$path" || continue
-      cur=$(sha256sum < "$path"); cur=$\{cur%% *}
-      [ "$cur" != "$sum" ] || continue
-      drift_section "was $path"; base64 -w0 < "$WRITTEN/objects/$sum" 2>/dev/null || true; echo
-      drift_section "now $path"; head -c 65536 -- "$path" | base64 -w0; echo
-    done < "$WRITTEN/index"
+  if [ $\{#present[@]} -gt 0 ]; then
+    while read -r sum f; do now[$\{f#\*}]=$sum; done < <(sha256sum -- "$\{present[@]}" 2>/dev/null || true)
   fi
+  drift_section written
+  for i in "$\{!paths[@]}"; do
+    path=$\{paths[$i]}; sum=$\{sums[$i]}; cur=$\{now[$path]:--}
+    if [ ! -e "$path" ]; then state=missing
+    elif [ "$cur" = "$sum" ]; then state=same
+    elif [ -n "$\{pkgmd5[$path]:-}" ] && [ "$(md5sum < "$path" | cut -d' ' -f1)" = "$\{pkgmd5[$path]}" ]; then state=package
+    else state=edited; fi
+    printf '%s\t%s\t%s\t%s\t%s\n' "$path" "$state" "$sum" "$cur" "$\{rest[$i]}"
+  done
+  # The recorded content (the desktop keeps a copy) and, for a changed file, what it holds now;
+  # never for files that hold secrets.
+  for i in "$\{!paths[@]}"; do
+    path=$\{paths[$i]}; sum=$\{sums[$i]}
+    ! drift_secret "$path" || continue
+    if [ -z "$\{sent[$sum]:-}" ] && [ -f "$WRITTEN/objects/$sum" ]; then sent[$sum]=1; drift_section "object $sum"; base64 -w0 < "$WRITTEN/objects/$sum"; echo; fi
+    if [ -f "$path" ] && [ "$\{now[$path]:-}" != "$sum" ]; then drift_section "now $path"; head -c 65536 -- "$path" | base64 -w0; echo; fi
+  done
   # Files in the places Skiff writes that it never wrote (and no package shipped).
   drift_section unknown
   for f in /etc/ssh/sshd_config.d/*.conf /etc/caddy/skiff/* /etc/fail2ban/jail.d/* /etc/fail2ban/jail.local /etc/skiff/apps/* /etc/systemd/system/*.service /etc/systemd/system/*.timer; do
@@ -116,10 +135,10 @@ verb_drift() {
   drift_section units
   for f in /etc/systemd/system/skiff-*.service /etc/systemd/system/skiff-*.timer; do
     [ -e "$f" ] || continue
-    f=$\{f##*/}
-    case "$f" in skiff-backup-*.service) continue ;; esac  # started by its timer: never enabled or active by itself
-    printf '%s\t%s\t%s\n' "$f" "$(systemctl is-enabled "$f" 2>/dev/null || true)" "$(systemctl is-active "$f" 2>/dev/null || true)"
+    case "$f" in */skiff-backup-*.service) continue ;; esac  # started by its timer: never enabled or active by itself
+    units+=("$\{f##*/}")
   done
+  if [ $\{#units[@]} -gt 0 ]; then systemctl show -p Id -p UnitFileState -p ActiveState -- "$\{units[@]}" 2>/dev/null || true; fi
   drift_section sudoers
   for f in /etc/sudoers.d/skiff-*; do [ ! -e "$f" ] || { echo "# $f"; cat -- "$f"; }; done
   drift_section dpkg
@@ -134,6 +153,7 @@ verb_sshd_sources() { sshd_settings_sources; }
 sshd_settings_sources() {
   local keys='^[[:space:]]*(PermitRootLogin|PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PubkeyAuthentication|PermitEmptyPasswords|MaxAuthTries|X11Forwarding)[[:space:]]'
   local main=/etc/ssh/sshd_config inc
+  [ -f "$main" ] || return 0
   inc=$(grep -niE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' "$main" | head -n 1 | cut -d: -f1 || true)
   if [ -n "$inc" ]; then
     head -n "$inc" "$main" | grep -nE -i "$keys" | sed "s|^|$main:|" || true

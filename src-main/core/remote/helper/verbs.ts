@@ -94,6 +94,8 @@ export const VERBS = {
   'trail-read': v(['lines'], "prints the last lines of the server's audit trail (/var/lib/skiff/trail.log and its rotated parts); changes nothing", reads),
   drift: v([], 'compares the server with what Skiff recorded writing, and reads sshd -T, ufw, fail2ban, Skiff\'s units, sudoers and dpkg --verify; changes nothing', reads),
   'drift-adopt': v(['recordedPath'], 'records a file Skiff wrote, as it is now, as the expected state (adopt)'),
+  'caddy-import': v([], "adds the import of Skiff's sites to /etc/caddy/Caddyfile if it is gone, and reloads Caddy"),
+  'unit-enable-start': v(['skiffUnit'], 'enables and starts one of Skiff\'s installed units (skiff-*.service or .timer)'),
   'sshd-sources': v([], 'prints where each SSH setting Skiff hardens is set, in the order sshd reads its files; changes nothing', reads),
   'golive-revert': v(['app'], 'does now what the armed timer would: switches back (as the deploy user), restores the named snapshot, restarts; run by the timer, or by Skiff finishing an interrupted deploy'),
 } as const satisfies Record<string, VerbSpec>;
