@@ -188,7 +188,8 @@ export const contract = {
   'servers.migrate': { input: z.object({ id }), output: out<Job>() },
   /** Exactly what hardening would change: file diffs and firewall rules. Changes nothing. */
   'servers.hardenPreview': { input: z.object({ id }), output: out<HardeningPreview>() },
-  'servers.harden': { input: z.object({ id }), output: out<Job>() },
+  /** resolveConflicts: comment out the lines the preview named that would override hardening. */
+  'servers.harden': { input: z.object({ id, resolveConflicts: z.boolean().default(false) }), output: out<Job>() },
   'servers.audit': { input: z.object({ id }), output: out<Job>() },
   /** Drift check (read-only, one command): the report arrives on the server record (lastDrift). */
   'drift.check': { input: z.object({ id }), output: out<Job>() },

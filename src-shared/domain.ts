@@ -251,7 +251,12 @@ export interface HardeningPreview {
   appUser: string;
   files: { path: string; diff: string; changed: boolean }[];
   firewall: { current: string; rulesToAdd: string[]; enable: boolean };
+  /** Lines in files sshd reads before Skiff's drop-in that would override it (first value wins). */
+  conflicts: SshdConflict[];
 }
+
+/** A line that sets a hardened SSH keyword before Skiff's drop-in does, to another value. */
+export interface SshdConflict { file: string; line: number; text: string; key: string; value: string; want: string }
 
 // ---- Apps, versions, releases ----
 

@@ -27,6 +27,7 @@ export const ERROR_TEXT = {
   SETUP_REQUIRED: ['This server has not been set up by Skiff yet.', 'Run "Set up" first: it creates the app user hardening relies on.'],
   LOCKOUT_PREVENTED: ['Skiff stopped before you could be locked out: a fresh login with your key failed.', 'Nothing that affects logins was left changed. Check that the app user\'s authorized_keys holds your key, then run it again.'],
   SSHD_CONFIG_INVALID: ['sshd rejected the new configuration, so Skiff restored the previous one.', 'Read the sshd -t output in the log: another file in /etc/ssh may be broken.'],
+  SSHD_CONFLICT: ['Another SSH config file is read before Skiff\'s hardening and would override it.', 'Open "Harden": its preview names the file and line, and can comment them out.'],
   HARDENING_NOT_EFFECTIVE: ['The SSH settings did not take effect after reload, so Skiff restored the previous configuration.', 'Check that /etc/ssh/sshd_config includes sshd_config.d/*.conf before its own settings.'],
   JOB_FAILED: ['The job failed.', 'Read its log for the cause.'],
   VERSION_NOT_ZIP: ['That file is not a zip archive.', 'Export your PocketBase app as a .zip (the pocketbase binary plus pb_public, pb_migrations, pb_hooks).'],

@@ -20,7 +20,7 @@ export function serverHandlers({ servers, ops }: SkiffCore): Pick<Handlers, Serv
     'servers.publicKey': async ({ id }) => ({ publicKey: servers.publicKey(id) }),
     'servers.setup': async ({ id, appUser }) => { servers.get(id); return ops.setup(id, appUser); },
     'servers.hardenPreview': ({ id }) => ops.hardenPreview(id),
-    'servers.harden': async ({ id }) => ops.harden(id),
+    'servers.harden': async ({ id, resolveConflicts }) => ops.harden(id, { resolveConflicts }),
     'servers.audit': async ({ id }) => { servers.get(id); return ops.audit(id); },
     'servers.migrate': async ({ id }) => ops.migrate(id),
   };

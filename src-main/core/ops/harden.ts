@@ -5,7 +5,7 @@
 // config. Then ufw (deny incoming, allow the SSH port Skiff really uses, 80, 443) and a fail2ban
 // sshd jail that works on Debian 12 (systemd backend).
 import type { NodeSSH } from 'node-ssh';
-import type { HardeningPreview } from '../../../src-shared/domain';
+import type { HardeningPreview, SshdConflict } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
 import type { JobDefinition, StepContext } from '../jobs/runner';
 import { unifiedDiff } from '../remote/diff';
@@ -18,7 +18,7 @@ import { splitSections } from './audit/evaluate';
 import { runScript } from '../ssh/exec';
 import type { OpsDeps } from './deps';
 import type { ShellText } from '../remote/quote';
-import { firewallInPlace, parseEffective } from './hardeningState';
+import { describeConflicts, firewallInPlace, parseEffective, sshdConflicts } from './hardeningState';
 import { helper, probeAccess, type Access } from './privilege';
 import { ROOT_HELPER } from '../remote/helper/build';
 
@@ -49,13 +49,18 @@ async function proveFreshLogin(deps: OpsDeps, ctx: StepContext, serverId: string
 
 /** What hardening would touch, as it is now (read-only, three channels at once). */
 async function readState(ssh: NodeSSH, access: Access) {
-  const [sshd, files, ufw] = await Promise.all([
+  const [sshd, files, ufw, sources] = await Promise.all([
     runScript(ssh, helper(access, 'sshd-show').text),
     runScript(ssh, HARDENING_FILES_SCRIPT.text),
     runScript(ssh, withStderr(helper(access, 'ufw-status')).text),
+    runScript(ssh, helper(access, 'sshd-sources').text),
   ]);
   const f = splitSections(files.stdout);
-  return { sshd: sshd.stdout, jail: withNewline(f.get('jail')), filter: withNewline(f.get('filter')), ufw: ufw.stdout };
+  return { sshd: sshd.stdout, jail: withNewline(f.get('jail')), filter: withNewline(f.get('filter')), ufw: ufw.stdout, conflicts: sshdConflicts(sources.stdout) };
+}
+
+async function readConflicts(ssh: NodeSSH, access: Access): Promise<SshdConflict[]> {
+  return sshdConflicts((await runScript(ssh, helper(access, 'sshd-sources').text)).stdout);
 }
 
 function withNewline(s: string | undefined): string {
@@ -67,7 +72,11 @@ async function verifyEffective(ctx: StepContext, ssh: NodeSSH, access: Access, l
   const eff = parseEffective((await ctx.exec(ssh, helper(access, 'sshd-effective').text, { quiet: true })).stdout);
   const off = Object.entries(SSHD_EXPECTED).filter(([k, v]) => eff.get(k) !== v);
   if (logEach) for (const [k, v] of Object.entries(SSHD_EXPECTED)) ctx.log(`${k} ${eff.get(k)}${eff.get(k) === v ? '' : `  ← want ${v}`}`);
-  if (off.length) throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
+  if (!off.length) return;
+  // Name the cause when it is a line read before the drop-in: the usual one, and not fixed by retrying.
+  const conflicts = (await readConflicts(ssh, access)).filter((c) => off.some(([k]) => k === c.key));
+  if (conflicts.length) throw new SkiffError('SSHD_CONFLICT', { message: `The SSH settings did not take effect, so Skiff restored the previous configuration: ${describeConflicts(conflicts)}.` });
+  throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
 }
 
 export async function hardeningPreview(deps: OpsDeps, serverId: string): Promise<HardeningPreview> {
@@ -86,10 +95,12 @@ export async function hardeningPreview(deps: OpsDeps, serverId: string): Promise
     appUser,
     files: files.map((f) => ({ path: f.path, diff: unifiedDiff(f.path, f.before || null, f.after), changed: f.before !== f.after })),
     firewall: { current: state.ufw.trim(), rulesToAdd: inPlace ? [] : ['Default: deny incoming, allow outgoing', ...firewallRules(access.sshPort)], enable: !/Status: active/.test(state.ufw) },
+    conflicts: state.conflicts,
   };
 }
 
-export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
+/** `resolveConflicts`: comment out the lines the preview named that would override the drop-in. */
+export function hardenJob(deps: OpsDeps, serverId: string, o: { resolveConflicts?: boolean } = {}): JobDefinition {
   const appUser = requireSetUp(deps, serverId);
   let ssh: NodeSSH;
   let access: Access;
@@ -114,7 +125,10 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
             throw new SkiffError('SETUP_REQUIRED', { message: `Skiff's root helper on the server is ${access.helperVersion ? 'out of date' : 'missing'}.`, fix: 'Run "Set up" again, then harden.' });
           }
           state = await readState(ssh, access);
-          sshdChanged = state.sshd !== dropIn;
+          if (state.conflicts.length && !o.resolveConflicts) {
+            throw new SkiffError('SSHD_CONFLICT', { message: `Nothing was changed: ${describeConflicts(state.conflicts)}.` });
+          }
+          sshdChanged = state.sshd !== dropIn || state.conflicts.length > 0;
           ufwWasActive = /Status: active/.test(state.ufw);
           ctx.log(`logged in as ${access.user}; sshd accepted this connection on port ${access.sshPort}: that port stays open`);
           return { skipped: true, note: 'checked' };
@@ -132,6 +146,15 @@ export function hardenJob(deps: OpsDeps, serverId: string): JobDefinition {
         run: async (ctx) => {
           if (!sshdChanged) return { skipped: true, note: 'sshd config already in place' };
           await ctx.exec(ssh, helper(access, 'revert-arm', REVERT_AFTER_S).text);
+        },
+      },
+      {
+        title: 'Comment out lines that would override hardening (named in the preview)',
+        run: async (ctx) => {
+          if (!state.conflicts.length) return { skipped: true, note: 'none' };
+          const lines = [...new Map(state.conflicts.map((c) => [`${c.file}:${c.line}`, c])).values()];
+          // Not undone on a failure: each line only weakened what the drop-in sets (a copy of the file is kept in /var/lib/skiff/backup).
+          for (const c of lines) await ctx.exec(ssh, helper(access, 'sshd-comment-out', c.file, c.line).text);
         },
       },
       {

@@ -1,6 +1,7 @@
 // What hardening leaves behind, as checks on what a server reports: the effective sshd settings,
 // the firewall, and which file really sets each SSH keyword (sshd keeps the first value it reads).
 // Used by hardening itself, its preview, the audit and the drift check, so all four agree.
+import type { SshdConflict } from '../../../src-shared/domain';
 import { SSHD_EXPECTED } from '../remote/templates/sshd';
 import { PATHS } from '../remote/paths';
 
@@ -25,8 +26,6 @@ export function firewallInPlace(status: string, sshPort: number): boolean {
     && [`${sshPort}/tcp`, '80/tcp', '443/tcp'].every((p) => new RegExp(`^${p.replace('/', '\\/')}\\s+ALLOW IN`, 'm').test(status));
 }
 
-/** A line in another file that sshd reads before Skiff's drop-in and that sets a hardened keyword otherwise. */
-export interface SshdConflict { file: string; line: number; text: string; key: string; value: string; want: string }
 
 // sshd's keyword spellings → the `sshd -T` key Skiff checks (ChallengeResponse is the old name).
 const ALIASES: Record<string, string> = { challengeresponseauthentication: 'kbdinteractiveauthentication' };

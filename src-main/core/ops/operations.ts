@@ -39,8 +39,8 @@ export class Operations {
     return hardeningPreview(this.deps, serverId);
   }
 
-  harden(serverId: string): Job {
-    return this.deps.runner.start(hardenJob(this.deps, serverId));
+  harden(serverId: string, o: { resolveConflicts?: boolean } = {}): Job {
+    return this.deps.runner.start(hardenJob(this.deps, serverId, o));
   }
 
   /** Drift check: one read-only command; the report lands on the server record. */

@@ -135,6 +135,13 @@ export function setupJob(deps: OpsDeps, serverId: string, appUser: string): JobD
         },
       },
       {
+        title: "Make sure apt has the release's security source",
+        run: async (ctx) => {
+          const res = await ctx.exec(ssh, helper(access, 'apt-security-source').text);
+          if (/already configured|unchanged/.test(res.stdout)) return { skipped: true, note: 'configured' };
+        },
+      },
+      {
         title: 'Update package lists and upgrade installed packages',
         run: async (ctx) => {
           await ctx.exec(ssh, helper(access, 'apt-update').text);

@@ -19,12 +19,13 @@ function Diff({ text }: { text: string }) {
 export function HardenDialog({ server, onStarted, onCancel }: { server: Server; onStarted: (job: Job) => void; onCancel: () => void }) {
   const [preview, setPreview] = useState<HardeningPreview | null>(null);
   const [error, setError] = useState<SkiffError | null>(null);
+  const [resolve, setResolve] = useState(true);
   useEffect(() => {
     call('servers.hardenPreview', { id: server.id }).then(setPreview, (e) => setError(asSkiffError(e)));
   }, [server.id]);
   const apply = async () => {
     try {
-      onStarted(await call('servers.harden', { id: server.id }));
+      onStarted(await call('servers.harden', { id: server.id, resolveConflicts: resolve }));
     } catch (e) {
       setError(asSkiffError(e));
     }
@@ -41,7 +42,14 @@ export function HardenDialog({ server, onStarted, onCancel }: { server: Server; 
             port <strong>{preview.sshPort}</strong>. Before anything that affects logins changes, Skiff proves a fresh key login works, and a
             timer on the server restores the old SSH config unless Skiff confirms a new login afterwards.
           </p>
-          {nothing && <p className="notice">Everything is already in place: hardening again will change nothing.</p>}
+          {nothing && !preview.conflicts.length && <p className="notice">Everything is already in place: hardening again will change nothing.</p>}
+          {preview.conflicts.length > 0 && (
+            <div className="notice notice-warn" data-testid="harden-conflicts">
+              <p>sshd keeps the first value it reads, and these lines are read before Skiff&apos;s drop-in, so they would override it:</p>
+              <ul>{preview.conflicts.map((c) => <li key={`${c.file}:${c.line}:${c.key}`}><code>{c.file}</code> line {c.line}: <code>{c.text}</code> (Skiff sets <code>{c.key} {c.want}</code>)</li>)}</ul>
+              <label><input type="checkbox" checked={resolve} onChange={(e) => setResolve(e.target.checked)} /> Comment out these lines (a copy of each file is kept on the server)</label>
+            </div>
+          )}
           {preview.files.map((f) => (
             <div key={f.path}>
               <h4>{f.path} {f.changed ? '' : <span className="tag">unchanged</span>}</h4>
@@ -56,7 +64,7 @@ export function HardenDialog({ server, onStarted, onCancel }: { server: Server; 
       )}
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>Cancel</button>
-        <button type="button" className="button-primary" disabled={!preview} onClick={apply}>Apply hardening</button>
+        <button type="button" className="button-primary" disabled={!preview || (preview.conflicts.length > 0 && !resolve)} onClick={apply}>{preview?.conflicts.length && resolve ? 'Comment out and harden' : 'Apply hardening'}</button>
       </div>
     </Modal>
   );

@@ -2,6 +2,7 @@
 // Pure: unit-tested on captured output, integration-tested against fresh and hardened VMs.
 import type { AuditItem, AuditStatus } from '../../../../src-shared/domain';
 import { serviceUser } from '../../remote/paths';
+import { describeConflicts, sshdConflicts } from '../hardeningState';
 
 export function splitSections(raw: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -22,12 +23,18 @@ export function splitSections(raw: string): Map<string, string> {
 const item = (id: string, category: AuditItem['category'], title: string, status: AuditStatus, detail: string, fix = ''): AuditItem =>
   ({ id, category, title, status, detail, fix: status === 'pass' || status === 'info' ? '' : fix });
 
-function sshdItems(text: string | undefined): AuditItem[] {
+function sshdItems(text: string | undefined, sources: string | undefined): AuditItem[] {
   if (!text || text.includes('SKIFF-ERROR') || !/^port /m.test(text)) {
     return [item('ssh.readable', 'ssh', 'Effective sshd settings', 'warn', 'could not read `sshd -T` (needs root)', 'Run the audit after setup, or as root.')];
   }
   const eff = new Map<string, string>();
   for (const l of text.split('\n')) { const i = l.indexOf(' '); if (i > 0 && !eff.has(l.slice(0, i))) eff.set(l.slice(0, i), l.slice(i + 1)); }
+  // A file read before Skiff's drop-in wins: name it, since running Harden alone cannot beat it.
+  const conflicts = sshdConflicts(sources ?? '');
+  const why = (key: string) => { const c = conflicts.filter((x) => x.key === key); return c.length ? ` (${describeConflicts(c)})` : ''; };
+  const hardenFor = (key: string) => (conflicts.some((c) => c.key === key)
+    ? `Run "Harden" and let its preview comment out ${conflicts.filter((c) => c.key === key).map((c) => `${c.file} line ${c.line}`).join(', ')}.`
+    : 'Run "Harden" in Skiff.');
   const harden = 'Run "Harden" in Skiff.';
   const root = eff.get('permitrootlogin') ?? '?';
   const pw = eff.get('passwordauthentication') ?? '?';
@@ -35,10 +42,10 @@ function sshdItems(text: string | undefined): AuditItem[] {
   const tries = Number(eff.get('maxauthtries') ?? 6);
   const ports = [...text.matchAll(/^port (\d+)$/gm)].map((m) => m[1]);
   return [
-    item('ssh.root-login', 'ssh', 'Root login over SSH', root === 'no' ? 'pass' : root === 'yes' ? 'fail' : 'warn', `PermitRootLogin ${root}`, `Disable root login: ${harden}`),
-    item('ssh.password-auth', 'ssh', 'Password logins', pw === 'no' ? 'pass' : 'fail', `PasswordAuthentication ${pw}`, `Allow keys only: ${harden}`),
-    item('ssh.kbd-interactive', 'ssh', 'Keyboard-interactive logins', kbd === 'no' ? 'pass' : 'warn', `KbdInteractiveAuthentication ${kbd}`, `Turn it off: ${harden}`),
-    item('ssh.max-auth-tries', 'ssh', 'Login attempts per connection', tries <= 3 ? 'pass' : 'warn', `MaxAuthTries ${tries}`, `Limit to 3: ${harden}`),
+    item('ssh.root-login', 'ssh', 'Root login over SSH', root === 'no' ? 'pass' : root === 'yes' ? 'fail' : 'warn', `PermitRootLogin ${root}${root === 'no' ? '' : why('permitrootlogin')}`, `Disable root login: ${hardenFor('permitrootlogin')}`),
+    item('ssh.password-auth', 'ssh', 'Password logins', pw === 'no' ? 'pass' : 'fail', `PasswordAuthentication ${pw}${pw === 'no' ? '' : why('passwordauthentication')}`, `Allow keys only: ${hardenFor('passwordauthentication')}`),
+    item('ssh.kbd-interactive', 'ssh', 'Keyboard-interactive logins', kbd === 'no' ? 'pass' : 'warn', `KbdInteractiveAuthentication ${kbd}${kbd === 'no' ? '' : why('kbdinteractiveauthentication')}`, `Turn it off: ${hardenFor('kbdinteractiveauthentication')}`),
+    item('ssh.max-auth-tries', 'ssh', 'Login attempts per connection', tries <= 3 ? 'pass' : 'warn', `MaxAuthTries ${tries}${tries <= 3 ? '' : why('maxauthtries')}`, `Limit to 3: ${hardenFor('maxauthtries')}`),
     item('ssh.x11', 'ssh', 'X11 forwarding', eff.get('x11forwarding') === 'no' ? 'pass' : 'warn', `X11Forwarding ${eff.get('x11forwarding') ?? '?'}`, `A server needs no X11: ${harden}`),
     item('ssh.port', 'ssh', 'SSH port', 'info', `sshd listens on ${ports.join(', ')}`),
   ];
@@ -90,10 +97,23 @@ function fail2banItems(text: string | undefined): AuditItem[] {
   ];
 }
 
-function updateItems(updates: string | undefined, unattended: string | undefined, reboot: string | undefined): AuditItem[] {
+function updateItems(updates: string | undefined, unattended: string | undefined, reboot: string | undefined, sources: string | undefined): AuditItem[] {
   const lines = (updates ?? '').split('\n').filter((l) => l.startsWith('Inst '));
   const security = lines.filter((l) => /security/i.test(l));
+  // Without a security source apt sees no security updates at all, and unattended-upgrades
+  // (which installs from the security origin) has nothing to install: neither item can pass.
+  const originKnown = sources !== undefined;
+  const origins = (sources ?? '').split('\n').filter((l) => /\S+ \S*-security\S*$/.test(l.trim()));
+  if (originKnown && !origins.length) {
+    return [
+      item('updates.source', 'updates', 'Security updates source', 'fail', 'no security repository among apt\'s sources: security fixes never arrive', 'Run "Set up" in Skiff: it adds the security source for this release.'),
+      item('updates.security', 'updates', 'Pending security updates', 'warn', 'unknown: apt has no security source to compare with', 'Run "Set up" in Skiff (it adds the source), then audit again.'),
+      item('updates.unattended', 'updates', 'Automatic security updates', 'fail', 'nothing to install from: no security source', 'Run "Set up" in Skiff.'),
+      ...rebootItem(reboot),
+    ];
+  }
   const items = [
+    ...(originKnown ? [item('updates.source', 'updates', 'Security updates source', 'pass', origins.map((l) => l.trim()).join(', '))] : []),
     item('updates.security', 'updates', 'Pending security updates', security.length ? 'warn' : 'pass',
       security.length ? `${security.length} pending: ${security.slice(0, 5).map((l) => l.split(' ')[1]).join(', ')}${security.length > 5 ? '…' : ''}` : `none (${lines.length} other update(s) pending)`,
       'Run "Set up" again (it upgrades packages), or wait for unattended-upgrades.'),
@@ -104,9 +124,12 @@ function updateItems(updates: string | undefined, unattended: string | undefined
     const on = /Unattended-Upgrade "1"/.test(unattended) && /Update-Package-Lists "1"/.test(unattended);
     items.push(item('updates.unattended', 'updates', 'Automatic security updates', on ? 'pass' : 'fail', on ? 'on (daily)' : 'installed but not turned on', 'Run "Set up" in Skiff.'));
   }
+  return [...items, ...rebootItem(reboot)];
+}
+
+function rebootItem(reboot: string | undefined): AuditItem[] {
   const needs = (reboot ?? '').startsWith('yes');
-  items.push(item('system.reboot', 'system', 'Reboot required', needs ? 'warn' : 'pass', needs ? `yes${reboot!.split('\n')[1] ? ` (for ${reboot!.split('\n').slice(1).join(', ')})` : ''}` : 'no', 'Reboot the server at a quiet moment to load updated kernel/libraries.'));
-  return items;
+  return [item('system.reboot', 'system', 'Reboot required', needs ? 'warn' : 'pass', needs ? `yes${reboot!.split('\n')[1] ? ` (for ${reboot!.split('\n').slice(1).join(', ')})` : ''}` : 'no', 'Reboot the server at a quiet moment to load updated kernel/libraries.')];
 }
 
 function sudoersItems(text: string | undefined, appUser: string | undefined): AuditItem[] {
@@ -145,10 +168,10 @@ export interface AuditInput { raw: string; sshPort: number; appUser?: string }
 export function evaluateAudit({ raw, sshPort, appUser }: AuditInput): AuditItem[] {
   const s = splitSections(raw);
   return [
-    ...sshdItems(s.get('sshd')),
+    ...sshdItems(s.get('sshd'), s.get('sshdsources')),
     ...firewallItems(s.get('ufw'), s.get('listening'), sshPort),
     ...fail2banItems(s.get('fail2ban')),
-    ...updateItems(s.get('updates'), s.get('unattended'), s.get('reboot')),
+    ...updateItems(s.get('updates'), s.get('unattended'), s.get('reboot'), s.get('security')),
     ...sudoersItems(s.get('sudoers'), appUser),
     ...appItems(s.get('apps')),
     ...procItems(s.get('proc')),

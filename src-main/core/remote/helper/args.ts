@@ -37,6 +37,7 @@ export const ARG_KINDS = {
   /** A file Skiff recorded writing: absolute, no component starting with a dot (so no ..). */
   recordedPath: { pattern: '^(/[A-Za-z0-9_][A-Za-z0-9._-]{0,100}){2,8}$', what: 'a recorded file path' },
   skiffUnit: { pattern: '^skiff-[a-z0-9][a-z0-9-]{0,80}\\.(service|timer)$', what: "one of Skiff's units" },
+  sshdConfPath: { pattern: '^/etc/ssh/sshd_config(\\.d/[A-Za-z0-9_][A-Za-z0-9_.-]{0,100}\\.conf)?$', what: 'an sshd config file' },
   serviceAction: { pattern: '^(start|stop|restart|is-active|status)$', what: 'a service action' },
 } as const satisfies Record<string, ArgKind>;
 

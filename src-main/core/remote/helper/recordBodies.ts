@@ -3,6 +3,25 @@
 // the server with both. All of it lives in /var/lib/skiff (root, 0700), read back through verbs.
 // Written with `$\{` for bash's `${` (this is a JS template); build.ts turns it back.
 
+/** Where each keyword Skiff's sshd drop-in sets is set: shared by the drift check and the audit script. */
+export const SSHD_SOURCES_FUNCTION = String.raw`# FILE:LINE:text for each keyword Skiff's drop-in sets, in sshd's reading order: sshd_config up to
+# its Include line, the included drop-ins in name order, then the rest of sshd_config.
+SSHD_HARDENED_KEYS='^[[:space:]]*(PermitRootLogin|PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PubkeyAuthentication|PermitEmptyPasswords|MaxAuthTries|X11Forwarding)[[:space:]]'
+sshd_settings_sources() {
+  local keys=$SSHD_HARDENED_KEYS
+  local main=/etc/ssh/sshd_config inc
+  [ -f "$main" ] || return 0
+  inc=$(grep -niE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' "$main" | head -n 1 | cut -d: -f1 || true)
+  if [ -n "$inc" ]; then
+    head -n "$inc" "$main" | grep -nE -i "$keys" | sed "s|^|$main:|" || true
+    for f in /etc/ssh/sshd_config.d/*.conf; do [ ! -f "$f" ] || grep -nE -i "$keys" -- "$f" | sed "s|^|$f:|" || true; done
+    awk -v from="$inc" 'NR > from' "$main" | grep -nE -i "$keys" | awk -F: -v o="$inc" -v m="$main" '{ n = $1 + o; sub(/^[0-9]+:/, ""); print m ":" n ":" $0 }' || true
+  else
+    grep -nE -i "$keys" "$main" | sed "s|^|$main:|" || true
+  fi
+}
+`.replaceAll('$\\{', '${');
+
 export const RECORD_FUNCTIONS = String.raw`
 WRITTEN=$STATE/written
 TRAIL=$STATE/trail.log
@@ -148,19 +167,19 @@ verb_drift() {
 
 verb_sshd_sources() { sshd_settings_sources; }
 
-# FILE:LINE:text for each keyword Skiff's drop-in sets, in sshd's reading order: sshd_config up to
-# its Include line, the included drop-ins in name order, then the rest of sshd_config.
-sshd_settings_sources() {
-  local keys='^[[:space:]]*(PermitRootLogin|PasswordAuthentication|KbdInteractiveAuthentication|ChallengeResponseAuthentication|PubkeyAuthentication|PermitEmptyPasswords|MaxAuthTries|X11Forwarding)[[:space:]]'
-  local main=/etc/ssh/sshd_config inc
-  [ -f "$main" ] || return 0
-  inc=$(grep -niE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' "$main" | head -n 1 | cut -d: -f1 || true)
-  if [ -n "$inc" ]; then
-    head -n "$inc" "$main" | grep -nE -i "$keys" | sed "s|^|$main:|" || true
-    for f in /etc/ssh/sshd_config.d/*.conf; do [ ! -f "$f" ] || grep -nE -i "$keys" -- "$f" | sed "s|^|$f:|" || true; done
-    awk -v from="$inc" 'NR > from' "$main" | grep -nE -i "$keys" | awk -F: -v o="$inc" -v m="$main" '{ n = $1 + o; sub(/^[0-9]+:/, ""); print m ":" n ":" $0 }' || true
-  else
-    grep -nE -i "$keys" "$main" | sed "s|^|$main:|" || true
-  fi
+# Resolves a conflict the hardening preview named: comments out one line, in a file sshd reads
+# before Skiff's drop-in, that sets a keyword the drop-in sets (a copy of the file is kept first).
+verb_sshd_comment_out() {
+  local path=$1 n=$2 line
+  [ "$path" != /etc/ssh/sshd_config.d/00-skiff-hardening.conf ] || die "that is Skiff's own drop-in"
+  [ -f "$path" ] && [ ! -L "$path" ] || die "$path is not a plain file"
+  line=$(sed -n "$\{n}p" "$path")
+  [[ "$line" =~ $SSHD_HARDENED_KEYS ]] || die "line $n of $path does not set a setting Skiff hardens"
+  install -d -m 0700 -o root -g root "$STATE" "$STATE/backup"
+  cp -p -- "$path" "$STATE/backup/sshd-conflict.$\{path//\//_}.$(date +%Y%m%d%H%M%S)"
+  sed -i "$\{n}s/^/# Commented out by Skiff (it overrode SSH hardening): /" "$path"
+  echo "commented out line $n of $path: $line"
 }
+
+${SSHD_SOURCES_FUNCTION}
 `;

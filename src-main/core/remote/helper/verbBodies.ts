@@ -99,6 +99,24 @@ verb_apt_update() {
   if apt_lists_fresh /var/lib/apt/lists; then say "package lists were refreshed within the hour: kept"; return 0; fi
   apt-get update -q -o Acquire::Languages=none
 }
+# Without a security source apt never sees a security fix, and unattended-upgrades has nothing to
+# install. Skiff adds the release's own when none is configured (the archive host the server
+# already uses when it serves the security suite too, as deb.debian.org does).
+verb_apt_security_source() {
+  local sources id codename site tmp
+  sources=$(apt_sources)
+  if grep -q -- '-security$' <<< "$sources"; then echo "security source: already configured ($(grep -- '-security$' <<< "$sources" | head -n 1))"; return 0; fi
+  id=$(. /etc/os-release; printf '%s' "$\{ID:-}"); codename=$(. /etc/os-release; printf '%s' "$\{VERSION_CODENAME:-}")
+  [[ "$codename" =~ ^[a-z]{2,20}$ ]] || die "cannot tell this system's release name from /etc/os-release"
+  case "$id" in
+    debian) site=http://security.debian.org/debian-security; if grep -q '^https\?://deb\.debian\.org/' <<< "$sources"; then site=http://deb.debian.org/debian-security; fi
+      line="deb $site $codename-security main" ;;
+    ubuntu) line="deb http://security.ubuntu.com/ubuntu $codename-security main restricted universe" ;;
+    *) die "Skiff knows the security source of Debian and Ubuntu only, not $id" ;;
+  esac
+  tmp=$(mktemp); printf '# Managed by Skiff: security updates for %s (no security source was configured).\n%s\n' "$codename" "$line" > "$tmp"
+  echo "security source $(install_if_changed "$tmp" /etc/apt/sources.list.d/skiff-security.list 0644): $line"
+}
 verb_apt_upgrade() { apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold upgrade; }
 verb_apt_install() { apt-get install -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@"; }
 

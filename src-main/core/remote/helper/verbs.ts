@@ -27,6 +27,7 @@ export const VERBS = {
   version: v([], 'prints the helper version', reads),
   // packages and system
   'apt-update': v([], 'refreshes package lists'),
+  'apt-security-source': v([], "adds the release's security repository to apt's sources when none is configured (/etc/apt/sources.list.d/skiff-security.list)"),
   'apt-upgrade': v([], 'upgrades installed packages (keeping changed config files)'),
   'apt-install': v([], 'installs packages from a fixed list', { rest: 'package' }),
   'auto-upgrades-show': v([], 'prints /etc/apt/apt.conf.d/20auto-upgrades', reads),
@@ -94,6 +95,7 @@ export const VERBS = {
   'trail-read': v(['lines'], "prints the last lines of the server's audit trail (/var/lib/skiff/trail.log and its rotated parts); changes nothing", reads),
   drift: v([], 'compares the server with what Skiff recorded writing, and reads sshd -T, ufw, fail2ban, Skiff\'s units, sudoers and dpkg --verify; changes nothing', reads),
   'drift-adopt': v(['recordedPath'], 'records a file Skiff wrote, as it is now, as the expected state (adopt)'),
+  'sshd-comment-out': v(['sshdConfPath', 'lines'], "comments out one line that sets a hardened SSH keyword in a file sshd reads before Skiff's drop-in (a copy of the file is kept)"),
   'caddy-import': v([], "adds the import of Skiff's sites to /etc/caddy/Caddyfile if it is gone, and reloads Caddy"),
   'unit-enable-start': v(['skiffUnit'], 'enables and starts one of Skiff\'s installed units (skiff-*.service or .timer)'),
   'sshd-sources': v([], 'prints where each SSH setting Skiff hardens is set, in the order sshd reads its files; changes nothing', reads),
