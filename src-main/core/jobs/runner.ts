@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { NodeSSH } from 'node-ssh';
 import type { Job, JobEvent, JobKind, JobStep } from '../../../src-shared/domain';
 import { SkiffError } from '../../../src-shared/errors';
-import { jobContextLine } from '../remote/helper/verbs';
+import { scriptOfJob } from '../remote/helper/verbs';
 import { runScript, type ExecResult } from '../ssh/exec';
 import { formatLog } from './format';
 import { ServerQueue } from './serverQueue';
@@ -142,7 +142,7 @@ export class JobRunner {
 
     let lastProgress = 0;
     let progressStart = 0;
-    const jobLine = jobContextLine({ id: job.id, kind: job.kind, installation: this.installation.id, who: this.installation.who }).text;
+    const named = { id: job.id, kind: job.kind, installation: this.installation.id, who: this.installation.who };
     const ctx: StepContext = {
       jobId: job.id,
       progress: (bytes, total) => {
@@ -160,7 +160,7 @@ export class JobRunner {
       exec: async (ssh, script, opts = {}) => {
         const stdout = opts.hideKeyValues ? keyValueFilter((s) => log.write(s)) : { write: (s: string) => log.write(s), end: () => {} };
         try {
-          return await runScript(ssh, `${jobLine}\n${script}`, {
+          return await runScript(ssh, scriptOfJob(named, script), {
             sudo: opts.sudo,
             check: opts.check ?? true,
             onStdout: opts.quiet ? undefined : stdout.write,

@@ -148,3 +148,8 @@ export function jobContextLine(job: { id: string; kind: string; installation: st
   if (!argIsValid('jobContext', word)) throw new Error(`not a job context: ${word}`);
   return sh`SKIFF_JOB=${word}`;
 }
+
+/** A job's script, preceded by the line that names the job to the helper calls in it. */
+export function scriptOfJob(job: { id: string; kind: string; installation: string; who: string }, script: string): string {
+  return `${jobContextLine(job).text}\n${script}`;
+}
