@@ -158,7 +158,7 @@ export type AuditStatus = 'pass' | 'warn' | 'fail' | 'info';
 
 export interface AuditItem {
   id: string;
-  category: 'ssh' | 'firewall' | 'fail2ban' | 'updates' | 'system' | 'access';
+  category: 'ssh' | 'firewall' | 'fail2ban' | 'updates' | 'system' | 'access' | 'drift';
   title: string;
   status: AuditStatus;
   /** What was found, in one line. */

@@ -2,7 +2,7 @@
 import type { AuditReport } from '../../../src-shared/domain';
 import { auditToJson, auditToMarkdown } from '../../../src-shared/auditExport';
 
-function download(name: string, text: string, type: string) {
+export function download(name: string, text: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;

@@ -5,16 +5,7 @@ import type { SkiffError } from '../../../src-shared/errors';
 import { asSkiffError, call } from '../api/client';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Modal } from '../components/Modal';
-
-function Diff({ text }: { text: string }) {
-  return (
-    <pre className="diff">
-      {text.split('\n').map((l, i) => (
-        <span key={i} className={l.startsWith('+++') || l.startsWith('---') ? 'diff-head' : l.startsWith('+') ? 'diff-add' : l.startsWith('-') ? 'diff-del' : ''}>{l}{'\n'}</span>
-      ))}
-    </pre>
-  );
-}
+import { DiffView } from '../components/DiffView';
 
 export function HardenDialog({ server, onStarted, onCancel }: { server: Server; onStarted: (job: Job) => void; onCancel: () => void }) {
   const [preview, setPreview] = useState<HardeningPreview | null>(null);
@@ -44,7 +35,7 @@ export function HardenDialog({ server, onStarted, onCancel }: { server: Server; 
           </p>
           {nothing && !preview.conflicts.length && <p className="notice">Everything is already in place: hardening again will change nothing.</p>}
           {preview.conflicts.length > 0 && (
-            <div className="notice notice-warn" data-testid="harden-conflicts">
+            <div className="notice notice-warning" data-testid="harden-conflicts">
               <p>sshd keeps the first value it reads, and these lines are read before Skiff&apos;s drop-in, so they would override it:</p>
               <ul>{preview.conflicts.map((c) => <li key={`${c.file}:${c.line}:${c.key}`}><code>{c.file}</code> line {c.line}: <code>{c.text}</code> (Skiff sets <code>{c.key} {c.want}</code>)</li>)}</ul>
               <label><input type="checkbox" checked={resolve} onChange={(e) => setResolve(e.target.checked)} /> Comment out these lines (a copy of each file is kept on the server)</label>
@@ -53,7 +44,7 @@ export function HardenDialog({ server, onStarted, onCancel }: { server: Server; 
           {preview.files.map((f) => (
             <div key={f.path}>
               <h4>{f.path} {f.changed ? '' : <span className="tag">unchanged</span>}</h4>
-              <Diff text={f.diff} />
+              <DiffView text={f.diff} />
             </div>
           ))}
           <h4>Firewall (ufw) {preview.firewall.enable ? <span className="tag">will be turned on</span> : null}</h4>

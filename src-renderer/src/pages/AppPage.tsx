@@ -13,6 +13,7 @@ import { RollbackDialog } from '../dialogs/RollbackDialog';
 import { DeleteAppDialog } from '../dialogs/DeleteAppDialog';
 import { BreakLockDialog } from '../dialogs/BreakLockDialog';
 import { AppBackups } from './AppBackups';
+import { TrailView } from '../components/TrailView';
 import { LastJobFailure, ReconcileNotice } from './AppJobNotices';
 import { needsLayoutMove } from './ServerLayoutNotice';
 import { formatBytes, formatWhen } from '../lib/format';
@@ -112,6 +113,7 @@ export function AppPage({ server, app, onBack }: { server: Server; app: App; onB
       )}
 
       <AppBackups app={app} busy={busy} onStarted={started} />
+      <TrailView serverId={app.serverId} appId={app.id} title="Audit trail of this app" />
 
       <h2>Version library</h2>
       <form className="form-row" onSubmit={(e) => { e.preventDefault(); void act(async () => { const v = await call('versions.fetchOfficial', { version: pbVersion, serverId: server.id }); setNotice(`Added ${v.fileName}`); await loadVersions(); }); }}>

@@ -14,6 +14,8 @@ import { useServers } from '../stores/servers';
 import type { SkiffError } from '../../../src-shared/errors';
 import { ServerSecurity } from './ServerSecurity';
 import { ServerActivity } from './ServerActivity';
+import { ServerDrift } from './ServerDrift';
+import { TrailView } from '../components/TrailView';
 import { ServerApps } from './ServerApps';
 import { ServerLayoutNotice } from './ServerLayoutNotice';
 import { AppPage } from './AppPage';
@@ -114,7 +116,9 @@ export function ServerPage({ server, autoConnect, onAutoConnected }: { server: S
 
       <ServerApps server={server} />
       <ServerSecurity server={server} busy={jobBusy} onJob={onJob} />
+      <ServerDrift server={server} busy={jobBusy} onJob={onJob} />
       <ServerActivity server={server} />
+      {server.setup && <TrailView serverId={server.id} title="Audit trail" />}
 
       {scan && <HostKeyDialog server={server} scan={scan} onTrusted={trusted} onCancel={cancelScan} />}
       {editing && <ServerFormDialog server={server} onSaved={(s) => { useServers.getState().upsert(s); setEditing(false); }} onCancel={() => setEditing(false)} />}

@@ -1,6 +1,9 @@
 // The security audit job: one read-only script (through Skiff's helper when installed, else as
 // root or sudo directly, else unprivileged and partial), evaluated into pass/warn/fail items.
-import type { AuditReport, AuditStatus } from '../../../../src-shared/domain';
+import type { AuditReport, AuditStatus, DriftReport } from '../../../../src-shared/domain';
+import { driftAuditItems } from '../../drift/auditItems';
+import { driftFindings, writtenRecord } from '../../drift/findings';
+import { parseDrift } from '../../drift/parse';
 import type { JobDefinition } from '../../jobs/runner';
 import { AUDIT_SCRIPT } from '../../remote/helper/audit';
 import { ROOT_HELPER } from '../../remote/helper/build';
@@ -14,6 +17,7 @@ export function auditJob(deps: OpsDeps, serverId: string): { def: JobDefinition;
   let raw = '';
   let sshPort = 22;
   let report: AuditReport | undefined;
+  let drift: DriftReport | undefined;
   const server = deps.servers.get(serverId);
   const def: JobDefinition = {
     kind: 'audit',
@@ -27,7 +31,19 @@ export function auditJob(deps: OpsDeps, serverId: string): { def: JobDefinition;
           const access = await probeAccess(ssh);
           sshPort = access.sshPort;
           if (access.helperVersion === ROOT_HELPER.version) {
-            raw = (await ctx.exec(ssh, helper(access, 'audit').text, { quiet: true })).stdout;
+            // The drift check joins the audit: the same read-only look, one more channel at once.
+            const [audit, driftRes] = await Promise.all([
+              ctx.exec(ssh, helper(access, 'audit').text, { quiet: true }),
+              ctx.exec(ssh, helper(access, 'drift').text, { quiet: true, check: false }),
+            ]);
+            raw = audit.stdout;
+            const parsed = parseDrift(driftRes.stdout);
+            if (driftRes.code === 0 && parsed.complete) {
+              const s = deps.servers.get(serverId);
+              const findings = driftFindings(parsed, { hardened: !!s.hardening, sshPort: s.hardening?.sshPort ?? access.sshPort, appUser: s.setup?.appUser });
+              deps.written.save(serverId, writtenRecord(parsed));
+              drift = { serverId, at: new Date().toISOString(), findings, changes: findings.filter((f) => f.category !== 'unchanged').length, durationMs: 0 };
+            } else ctx.warn(`the drift check did not finish: ${driftRes.stderr.trim().slice(-200)}`);
           } else if (access.privilege === 'root' || access.privilege === 'sudo') {
             raw = (await ctx.exec(ssh, AUDIT_SCRIPT, { quiet: true, sudo: access.privilege === 'sudo' })).stdout;
           } else {
@@ -40,7 +56,7 @@ export function auditJob(deps: OpsDeps, serverId: string): { def: JobDefinition;
       {
         title: 'Evaluate',
         run: async (ctx) => {
-          const items = evaluateAudit({ raw, sshPort, appUser: deps.servers.get(serverId).setup?.appUser });
+          const items = [...evaluateAudit({ raw, sshPort, appUser: deps.servers.get(serverId).setup?.appUser }), ...(drift ? driftAuditItems(drift.findings) : [])];
           const summary = { pass: 0, warn: 0, fail: 0, info: 0 };
           for (const i of items) {
             summary[i.status]++;
@@ -52,7 +68,7 @@ export function auditJob(deps: OpsDeps, serverId: string): { def: JobDefinition;
       },
     ],
     onSucceeded: async () => {
-      if (report) await deps.servers.patch(serverId, (s) => ({ ...s, lastAudit: report }));
+      if (report) await deps.servers.patch(serverId, (s) => ({ ...s, lastAudit: report, ...(drift ? { lastDrift: drift } : {}) }));
     },
   };
   return { def, report: () => report };
