@@ -36,7 +36,7 @@ function sections(raw: string): Map<string, string> {
   let name = '';
   let buf: string[] = [];
   for (const line of raw.split('\n')) {
-    const m = /^==([a-z-]+(?: \S+)?)==$/.exec(line);
+    const m = /^==([a-z0-9-]+(?: \S+)?)==$/.exec(line);
     if (m) {
       if (name) out.set(name, buf.join('\n').trim());
       name = m[1];
