@@ -79,11 +79,18 @@ export async function buildDebianDisk(o: {
   thenInstall?: readonly string[];
   /** Leave apt's package lists in place, as a server that ran apt-get has them (its next update then only checks). */
   keepAptLists?: boolean;
+  /** Add the release's security suite and install its updates (natively), as Skiff's setup would: a server that setup has nothing left to upgrade on. */
+  securitySource?: boolean;
   rootKeyPub: string;
   qcow2: string;
 }): Promise<void> {
   const { work } = o;
   const hooks = [
+    ...(o.securitySource ? [
+      `echo "deb ${mirror()}-security bookworm-security main" > "$1/etc/apt/sources.list.d/security.list"`,
+      'chroot "$1" apt-get update -q -o Acquire::Languages=none',
+      'chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -q',
+    ] : []),
     ...(o.thenInstall?.length ? [`chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o APT::Install-Recommends=true ${o.thenInstall.join(' ')}`] : []),
     'mkdir -p "$1/root/.ssh" && chmod 700 "$1/root/.ssh"',
     `cp ${o.rootKeyPub} "$1/root/.ssh/authorized_keys"`,

@@ -12,7 +12,7 @@ import { buildOnce } from './lock.js';
 export async function ensurePreparedDisk(log: (s: string) => void = () => {}): Promise<string> {
   // Not built from the base image (it is built beside it): the same packages and root key, then setup's.
   const rootKey = await ensureRootKey();
-  const key = createHash('sha256').update(JSON.stringify({ key: readFileSync(`${rootKey}.pub`, 'utf8'), BASE_PACKAGES, SETUP_PACKAGES, v: 5 })).digest('hex').slice(0, 12);
+  const key = createHash('sha256').update(JSON.stringify({ key: readFileSync(`${rootKey}.pub`, 'utf8'), BASE_PACKAGES, SETUP_PACKAGES, v: 6 })).digest('hex').slice(0, 12);
   const dir = join(cacheRoot(), 'prepared');
   // The disk, with the kernel and initrd it boots with beside it (vm.ts looks there).
   const file = join(dir, `packages-${key}`, 'disk.qcow2');
@@ -32,7 +32,7 @@ async function buildPreparedDisk(rootKey: string, file: string, log: (s: string)
     // (with their Recommends: a server set up by Skiff has dbus, for one). The package lists stay, as
     // on a server where apt-get ran: setup's refresh then checks them (13 s under emulation) instead
     // of fetching and parsing 15 MB (28 s), in every suite.
-    await buildDebianDisk({ work, packages: BASE_PACKAGES, thenInstall: SETUP_PACKAGES, keepAptLists: true, rootKeyPub: `${rootKey}.pub`, qcow2: basename(file) });
+    await buildDebianDisk({ work, packages: BASE_PACKAGES, thenInstall: SETUP_PACKAGES, keepAptLists: true, securitySource: true, rootKeyPub: `${rootKey}.pub`, qcow2: basename(file) });
     rmSync(final, { recursive: true, force: true });
     renameSync(work, final);
   } finally {
