@@ -92,4 +92,35 @@ test('set up, harden and audit a fresh VPS, watching each job live', async ({ la
   await expect(page.getByRole('region', { name: /Job: Set up prod/ }).getByTestId('log-view')).toHaveAttribute('data-loaded', 'true');
   expect(await logText(page, /Job: Set up prod/)).toBe(liveSetupLog);
   await page.screenshot({ path: testInfo.outputPath('server-page.png'), fullPage: true });
+
+  // Drift: a clean server reports clean; a hand edit of the sshd drop-in is flagged with its diff and
+  // put back through hardening's preview; another change is adopted.
+  const checkDrift = async () => {
+    await page.getByRole('button', { name: 'Check for drift' }).click();
+    await expect(page.getByRole('region', { name: /Job: Drift check of prod/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 120_000 });
+  };
+  await checkDrift();
+  await expect(page.getByTestId('drift-clean')).toBeVisible();
+  await vps.exec("sed -i 's/^PasswordAuthentication no/PasswordAuthentication yes/' /etc/ssh/sshd_config.d/00-skiff-hardening.conf && systemctl reload ssh");
+  await checkDrift();
+  const edited = page.locator('[data-testid="drift-finding"][data-subject="/etc/ssh/sshd_config.d/00-skiff-hardening.conf"]');
+  await expect(edited).toHaveAttribute('data-category', 'edited');
+  await expect(edited.locator('.diff')).toContainText('+PasswordAuthentication yes');
+  await edited.getByRole('button', { name: /Re-apply through Harden/ }).click();
+  await expect(page.getByTestId('harden-preview')).toContainText('-PasswordAuthentication yes');
+  await page.getByRole('button', { name: 'Apply hardening' }).click();
+  await expect(page.getByRole('region', { name: /Job: Harden prod/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 300_000 });
+  expect((await vps.exec('sshd -T | grep ^passwordauthentication')).stdout.trim()).toBe('passwordauthentication no');
+  await vps.exec("printf '// tuned by hand\\n' >> /etc/apt/apt.conf.d/20auto-upgrades");
+  await checkDrift();
+  const tuned = page.locator('[data-testid="drift-finding"][data-subject="/etc/apt/apt.conf.d/20auto-upgrades"]');
+  await expect(tuned.locator('.diff')).toContainText('+// tuned by hand');
+  await tuned.getByRole('button', { name: 'Adopt' }).click();
+  await expect(page.getByRole('region', { name: /Job: Adopt \/etc\/apt\/apt\.conf\.d\/20auto-upgrades/ }).getByTestId('job-status')).toHaveText('succeeded', { timeout: 120_000 });
+  await expect(page.getByTestId('drift-clean')).toBeVisible();
+
+  // The audit trail names this desktop's actions, as the server recorded them.
+  await page.getByRole('button', { name: 'Show the audit trail' }).click();
+  await expect(page.locator('[data-testid="trail-entry"][data-verb="sshd-apply"][data-mine="yes"]').first()).toBeVisible();
+  await expect(page.locator('[data-testid="trail-entry"][data-verb="drift-adopt"]').first()).toContainText('ok');
 });

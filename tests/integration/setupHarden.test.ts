@@ -71,6 +71,9 @@ describe('a fresh VPS', () => {
     expect(statusOf(server, 'fw.active')).toBe('fail');
     expect(statusOf(server, 'f2b.running')).toBe('fail');
     expect(statusOf(server, 'access.app-user')).toBe('warn');
+    // The test image has no security suite among its apt sources, as some provider images do.
+    expect(statusOf(server, 'updates.source')).toBe('fail');
+    expect(statusOf(server, 'updates.security')).toBe('warn');
     expect(log).toMatch(/FAIL Password logins: PasswordAuthentication yes/);
     expect(await passwordLoginWorks('pwuser', 'pw-login-works')).toBe(true);
     expect(await httpReachable(vm.get().ports.probe8081)).toBe(true);
@@ -256,7 +259,7 @@ describe('hardening', () => {
     const { job } = await runJob(core, () => core.ops.audit(server.id));
     expect(job.status).toBe('succeeded');
     server = core.servers.get(server.id);
-    for (const id of ['ssh.root-login', 'ssh.password-auth', 'ssh.kbd-interactive', 'ssh.max-auth-tries', 'fw.active', 'fw.default-deny', 'fw.ssh-allowed', 'f2b.running', 'updates.unattended', 'access.sudoers', 'system.hidepid']) {
+    for (const id of ['ssh.root-login', 'ssh.password-auth', 'ssh.kbd-interactive', 'ssh.max-auth-tries', 'fw.active', 'fw.default-deny', 'fw.ssh-allowed', 'f2b.running', 'updates.source', 'updates.unattended', 'access.sudoers', 'system.hidepid', 'drift.clean']) {
       expect(`${id}: ${statusOf(server, id)}`).toBe(`${id}: pass`);
     }
     expect(server.lastAudit?.items.find((i) => i.id === 'fw.ssh-allowed')?.detail).toBe('2222/tcp allowed');

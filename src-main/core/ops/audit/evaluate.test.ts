@@ -128,3 +128,26 @@ describe('evaluateAudit', () => {
     expect(r['ssh.readable']).toMatchObject({ status: 'warn', detail: expect.stringContaining('needs root') });
   });
 });
+
+describe('the security source', () => {
+  const raw = (security: string) => `\n==updates==\n\n==unattended==\nAPT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n==security==\n${security}\n==reboot==\nno\n==end==\n`;
+  const status = (security: string) => Object.fromEntries(evaluateAudit({ raw: raw(security), sshPort: 22 }).filter((i) => i.category === 'updates').map((i) => [i.id, i.status]));
+
+  it('fails without one, and then neither "no pending updates" nor "automatic updates on" can pass', () => {
+    expect(status('none')).toEqual({ 'updates.source': 'fail', 'updates.security': 'warn', 'updates.unattended': 'fail' });
+  });
+
+  it('passes with the release\'s security suite', () => {
+    expect(status('http://deb.debian.org/debian-security bookworm-security')).toEqual({ 'updates.source': 'pass', 'updates.security': 'pass', 'updates.unattended': 'pass' });
+  });
+});
+
+describe('an sshd file read before Skiff\'s drop-in', () => {
+  it('is named in the item and its fix', () => {
+    const raw = '\n==sshd==\nport 22\npermitrootlogin no\npasswordauthentication yes\n==sshdsources==\n/etc/ssh/sshd_config.d/00-custom.conf:1:PasswordAuthentication yes\n/etc/ssh/sshd_config.d/00-skiff-hardening.conf:3:PasswordAuthentication no\n==end==\n';
+    const pw = evaluateAudit({ raw, sshPort: 22 }).find((i) => i.id === 'ssh.password-auth')!;
+    expect(pw.status).toBe('fail');
+    expect(pw.detail).toContain('/etc/ssh/sshd_config.d/00-custom.conf line 1 ("PasswordAuthentication yes") is read before Skiff\'s drop-in and wins');
+    expect(pw.fix).toBe('Allow keys only: Run "Harden" and let its preview comment out /etc/ssh/sshd_config.d/00-custom.conf line 1.');
+  });
+});
