@@ -115,19 +115,24 @@ describe('drift findings', () => {
 });
 
 describe('sshd conflicts', () => {
-  it('names the first setting of each keyword when it is outside Skiff\'s drop-in and differs', () => {
+  it('names the first setting of each keyword read before Skiff\'s drop-in (or where it will be) that differs', () => {
     const c = sshdConflicts([
+      '/etc/ssh/sshd_config:5:MaxAuthTries 6',
+      '@include /etc/ssh/sshd_config:12',
       '/etc/ssh/sshd_config.d/00-custom.conf:2:PasswordAuthentication yes',
-      '/etc/ssh/sshd_config.d/00-custom.conf:3:MaxAuthTries 3',
+      '/etc/ssh/sshd_config.d/00-custom.conf:3:PermitRootLogin no',
       '/etc/ssh/sshd_config.d/00-skiff-hardening.conf:3:PasswordAuthentication no',
-      '/etc/ssh/sshd_config.d/00-skiff-hardening.conf:4:PermitRootLogin no',
-      '/etc/ssh/sshd_config:40:PermitRootLogin yes',
       '/etc/ssh/sshd_config.d/50-cloud.conf:1:ChallengeResponseAuthentication yes',
+      '/etc/ssh/sshd_config:90:X11Forwarding yes',
     ].join('\n'));
     expect(c).toEqual([
+      { file: '/etc/ssh/sshd_config', line: 5, text: 'MaxAuthTries 6', key: 'maxauthtries', value: '6', want: '3' },
       { file: '/etc/ssh/sshd_config.d/00-custom.conf', line: 2, text: 'PasswordAuthentication yes', key: 'passwordauthentication', value: 'yes', want: 'no' },
-      { file: '/etc/ssh/sshd_config.d/50-cloud.conf', line: 1, text: 'ChallengeResponseAuthentication yes', key: 'kbdinteractiveauthentication', value: 'yes', want: 'no' },
     ]);
+  });
+
+  it('finds none on stock Debian before hardening: its settings come after the Include line, where the drop-in wins', () => {
+    expect(sshdConflicts('@include /etc/ssh/sshd_config:13\n/etc/ssh/sshd_config:90:X11Forwarding yes\n/etc/ssh/sshd_config:62:KbdInteractiveAuthentication no')).toEqual([]);
   });
 });
 

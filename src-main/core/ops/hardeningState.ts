@@ -31,13 +31,19 @@ export function firewallInPlace(status: string, sshPort: number): boolean {
 const ALIASES: Record<string, string> = { challengeresponseauthentication: 'kbdinteractiveauthentication' };
 
 /**
- * From `sshd-sources` (FILE:LINE:text in sshd's reading order): each hardened keyword whose first
- * setting is not in Skiff's drop-in and differs from what Skiff sets. That line is what wins.
+ * From `sshd-sources` (FILE:LINE:text in sshd's reading order, with an `@include` line where
+ * sshd_config includes the drop-ins): each hardened keyword whose first setting is read before
+ * Skiff's drop-in would be (sshd_config above its Include line, or a drop-in whose name sorts
+ * first) and differs from what Skiff sets. That line wins over the drop-in. Settings read after the
+ * drop-in's place lose to it, whether it exists yet or not.
  */
 export function sshdConflicts(sources: string): SshdConflict[] {
   const seen = new Set<string>();
   const out: SshdConflict[] = [];
+  const ours = PATHS.sshdDropIn.slice(PATHS.sshdDropIn.lastIndexOf('/') + 1);
+  let included = false;
   for (const raw of sources.split('\n')) {
+    if (raw.startsWith('@include ')) { included = true; continue; }
     const m = /^(\/[^:]+):(\d+):\s*(\S+)\s+(.*?)\s*$/.exec(raw);
     if (!m) continue;
     const keyword = m[3].toLowerCase();
@@ -45,8 +51,12 @@ export function sshdConflicts(sources: string): SshdConflict[] {
     const want = SSHD_EXPECTED[key];
     if (!want || seen.has(key)) continue;
     seen.add(key);
+    const file = m[1];
+    const dropIn = file.startsWith('/etc/ssh/sshd_config.d/');
+    // Without an Include line the drop-in is not read at all: hardening's own check reports that.
+    const before = dropIn ? file.slice(file.lastIndexOf('/') + 1) < ours : included ? false : sources.includes('@include ');
     const value = m[4].replace(/\s+#.*$/, '').toLowerCase();
-    if (m[1] !== PATHS.sshdDropIn && value !== want) out.push({ file: m[1], line: Number(m[2]), text: `${m[3]} ${m[4]}`.trim(), key, value, want });
+    if (before && file !== PATHS.sshdDropIn && value !== want) out.push({ file, line: Number(m[2]), text: `${m[3]} ${m[4]}`.trim(), key, value, want });
   }
   return out;
 }

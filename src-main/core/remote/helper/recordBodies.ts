@@ -14,6 +14,7 @@ sshd_settings_sources() {
   inc=$(grep -niE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' "$main" | head -n 1 | cut -d: -f1 || true)
   if [ -n "$inc" ]; then
     head -n "$inc" "$main" | grep -nE -i "$keys" | sed "s|^|$main:|" || true
+    echo "@include $main:$inc"
     for f in /etc/ssh/sshd_config.d/*.conf; do [ ! -f "$f" ] || grep -nE -i "$keys" -- "$f" | sed "s|^|$f:|" || true; done
     awk -v from="$inc" 'NR > from' "$main" | grep -nE -i "$keys" | awk -F: -v o="$inc" -v m="$main" '{ n = $1 + o; sub(/^[0-9]+:/, ""); print m ":" n ":" $0 }' || true
   else
