@@ -30,6 +30,7 @@ describe("the helper's record of written files", () => {
     const [line] = index(r.state);
     expect(line.slice(0, 9)).toEqual([file, '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03', '0644', 'root:root', 'app-unit', 'job-1', 'deploy', 'inst-1', ROOT_HELPER.version]);
     expect(readFileSync(path.join(r.state, 'written/objects', line[1]), 'utf8')).toBe('hello\n');
+    expect(statSync(path.join(r.state, 'written/index')).mode & 0o777).toBe(0o600);
   });
 
   it('keeps one line per path: a rewrite replaces it, and removing one path leaves its look-alikes', () => {

@@ -40,6 +40,7 @@ trail_write() {
   [ "$code" -eq 0 ] || outcome="failed (exit $code)"
   case "$\{VERBS_ON_APP:-}" in *" $verb "*) target=$\{TRAIL_ARGS%% *} ;; esac
   [ -d "$STATE" ] || install -d -m 0700 -o root -g root "$STATE"
+  umask 077  # the helper is ending: the trail is root's alone (0600)
   printf '%(%Y-%m-%dT%H:%M:%S%z)T\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' -1 "$JOB_INST" "$(job_who)" "$JOB_ID" "$JOB_KIND" "$verb" "$target" "$TRAIL_ARGS" "$outcome" >> "$TRAIL"
   # Rotate by size: trail.log, .1, .2, .3 (at most ~4 MiB). Checked on one write in 16: stat forks.
   if [ $((RANDOM % TRAIL_CHECK_EVERY)) -eq 0 ]; then
@@ -66,12 +67,12 @@ record_written() {
   [ -e "$WRITTEN/objects/$sum" ] || install -m 0600 -o root -g root "$path" "$WRITTEN/objects/$sum"
   if [ -f "$WRITTEN/index" ] && grep -qF -- "$path	$sum	$mode	" "$WRITTEN/index"; then return 0; fi
   printf -v line '%s\t%s\t%s\troot:root\t%s\t%s\t%s\t%s\t%s\t%(%Y-%m-%dT%H:%M:%S%z)T' "$path" "$sum" "$mode" "$verb" "$JOB_ID" "$JOB_KIND" "$JOB_INST" "@VERSION@" -1
-  (flock 9; { awk -F'\t' -v p="$path" '$1 != p' "$WRITTEN/index" 2>/dev/null || true; printf '%s\n' "$line"; } > "$WRITTEN/index.new"
+  (umask 077; flock 9; { awk -F'\t' -v p="$path" '$1 != p' "$WRITTEN/index" 2>/dev/null || true; printf '%s\n' "$line"; } > "$WRITTEN/index.new"
     mv -f "$WRITTEN/index.new" "$WRITTEN/index") 9> "$WRITTEN/.lock"
 }
 record_removed() {
   [ -f "$WRITTEN/index" ] || return 0
-  (flock 9; awk -F'\t' -v p="$1" '$1 != p' "$WRITTEN/index" > "$WRITTEN/index.new"; mv -f "$WRITTEN/index.new" "$WRITTEN/index") 9> "$WRITTEN/.lock"
+  (umask 077; flock 9; awk -F'\t' -v p="$1" '$1 != p' "$WRITTEN/index" > "$WRITTEN/index.new"; mv -f "$WRITTEN/index.new" "$WRITTEN/index") 9> "$WRITTEN/.lock"
 }
 
 # Adopt: the file as it is now becomes what Skiff expects (recorded as written by "adopt").
