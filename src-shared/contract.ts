@@ -187,9 +187,10 @@ export const contract = {
   /** Moves a server set up by an older Skiff to per-app service users (one restart per app). */
   'servers.migrate': { input: z.object({ id }), output: out<Job>() },
   /** Exactly what hardening would change: file diffs and firewall rules. Changes nothing. */
-  'servers.hardenPreview': { input: z.object({ id }), output: out<HardeningPreview>() },
+  /** dropEcdsa: preview without the ECDSA host key (unset: as the server's drop-in has it now). */
+  'servers.hardenPreview': { input: z.object({ id, dropEcdsa: z.boolean().optional() }), output: out<HardeningPreview>() },
   /** resolveConflicts: comment out the lines the preview named that would override hardening. */
-  'servers.harden': { input: z.object({ id, resolveConflicts: z.boolean().default(false) }), output: out<Job>() },
+  'servers.harden': { input: z.object({ id, resolveConflicts: z.boolean().default(false), dropEcdsa: z.boolean().optional() }), output: out<Job>() },
   'servers.audit': { input: z.object({ id }), output: out<Job>() },
   /** Drift check (read-only, one command): the report arrives on the server record (lastDrift). */
   'drift.check': { input: z.object({ id }), output: out<Job>() },

@@ -253,6 +253,8 @@ export interface HardeningPreview {
   firewall: { current: string; rulesToAdd: string[]; enable: boolean };
   /** Lines in files sshd reads before Skiff's drop-in that would override it (first value wins). */
   conflicts: SshdConflict[];
+  /** Whether this hardening drops the ECDSA host key, and the algorithm of the key Skiff pinned. */
+  hostKeys: { dropEcdsa: boolean; pinnedAlgorithm: string };
 }
 
 /** A line that sets a hardened SSH keyword before Skiff's drop-in does, to another value. */

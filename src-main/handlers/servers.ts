@@ -19,8 +19,8 @@ export function serverHandlers({ servers, ops }: SkiffCore): Pick<Handlers, Serv
     'servers.testConnection': ({ id }) => servers.testConnection(id),
     'servers.publicKey': async ({ id }) => ({ publicKey: servers.publicKey(id) }),
     'servers.setup': async ({ id, appUser }) => { servers.get(id); return ops.setup(id, appUser); },
-    'servers.hardenPreview': ({ id }) => ops.hardenPreview(id),
-    'servers.harden': async ({ id, resolveConflicts }) => ops.harden(id, { resolveConflicts }),
+    'servers.hardenPreview': ({ id, dropEcdsa }) => ops.hardenPreview(id, { dropEcdsa }),
+    'servers.harden': async ({ id, resolveConflicts, dropEcdsa }) => ops.harden(id, { resolveConflicts, dropEcdsa }),
     'servers.audit': async ({ id }) => { servers.get(id); return ops.audit(id); },
     'servers.migrate': async ({ id }) => ops.migrate(id),
   };

@@ -11,7 +11,7 @@ import type { JobDefinition, StepContext } from '../jobs/runner';
 import { unifiedDiff } from '../remote/diff';
 import { PATHS } from '../remote/paths';
 import { FILTER, renderFail2banJail } from '../remote/templates/fail2ban';
-import { SSHD_DROP_IN, SSHD_EXPECTED, firewallRules } from '../remote/templates/sshd';
+import { HOST_KEYS_WITHOUT_ECDSA, SSHD_DROP_IN, SSHD_EXPECTED, firewallRules, renderSshdDropIn } from '../remote/templates/sshd';
 import { HARDENING_FILES_SCRIPT, quietly, withStderr } from '../remote/scripts/serverScripts';
 import { helperCall } from '../remote/helper/verbs';
 import { splitSections } from './audit/evaluate';
@@ -79,13 +79,34 @@ async function verifyEffective(ctx: StepContext, ssh: NodeSSH, access: Access, l
   throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
 }
 
-export async function hardeningPreview(deps: OpsDeps, serverId: string): Promise<HardeningPreview> {
+export interface HardenOptions {
+  /** Comment out the lines the preview named that would override the drop-in. */
+  resolveConflicts?: boolean;
+  /** Stop offering the ECDSA host key (unset: keep what the server's drop-in does now). */
+  dropEcdsa?: boolean;
+}
+
+/** Whether the drop-in drops ECDSA: as asked, else as the server's drop-in does now. */
+function wantsDropEcdsa(o: HardenOptions, currentDropIn: string): boolean {
+  return o.dropEcdsa ?? currentDropIn.includes(HOST_KEYS_WITHOUT_ECDSA);
+}
+
+/** Skiff's own pin must survive: dropping ECDSA is refused when ECDSA is what Skiff pinned. */
+function checkPinSurvives(deps: OpsDeps, serverId: string): void {
+  const pinned = deps.servers.get(serverId).hostKey?.algorithm ?? '';
+  if (/ecdsa/i.test(pinned)) {
+    throw new SkiffError('INVALID_INPUT', { message: `Skiff pinned this server's ECDSA host key (${pinned}): dropping it would make Skiff refuse the server.`, fix: 'Keep the ECDSA key, or re-pin the server\'s ed25519 key first.' });
+  }
+}
+
+export async function hardeningPreview(deps: OpsDeps, serverId: string, o: HardenOptions = {}): Promise<HardeningPreview> {
   const appUser = requireSetUp(deps, serverId);
   const ssh = await deps.pool.get(serverId);
   const access = await probeAccess(ssh);
   const state = await readState(ssh, access);
+  const dropEcdsa = wantsDropEcdsa(o, state.sshd);
   const files = [
-    { path: PATHS.sshdDropIn, before: state.sshd, after: SSHD_DROP_IN },
+    { path: PATHS.sshdDropIn, before: state.sshd, after: renderSshdDropIn({ dropEcdsa }) },
     { path: PATHS.fail2banJail, before: state.jail, after: renderFail2banJail(access.sshPort) },
     { path: PATHS.fail2banFilter, before: state.filter, after: FILTER },
   ];
@@ -96,11 +117,11 @@ export async function hardeningPreview(deps: OpsDeps, serverId: string): Promise
     files: files.map((f) => ({ path: f.path, diff: unifiedDiff(f.path, f.before || null, f.after), changed: f.before !== f.after })),
     firewall: { current: state.ufw.trim(), rulesToAdd: inPlace ? [] : ['Default: deny incoming, allow outgoing', ...firewallRules(access.sshPort)], enable: !/Status: active/.test(state.ufw) },
     conflicts: state.conflicts,
+    hostKeys: { dropEcdsa, pinnedAlgorithm: deps.servers.get(serverId).hostKey?.algorithm ?? '' },
   };
 }
 
-/** `resolveConflicts`: comment out the lines the preview named that would override the drop-in. */
-export function hardenJob(deps: OpsDeps, serverId: string, o: { resolveConflicts?: boolean } = {}): JobDefinition {
+export function hardenJob(deps: OpsDeps, serverId: string, o: HardenOptions = {}): JobDefinition {
   const appUser = requireSetUp(deps, serverId);
   let ssh: NodeSSH;
   let access: Access;
@@ -109,7 +130,8 @@ export function hardenJob(deps: OpsDeps, serverId: string, o: { resolveConflicts
   let sshdWritten = false;
   let sshdReloaded = false;
   let ufwWasActive = true;
-  const dropIn = SSHD_DROP_IN;
+  let dropEcdsa = false;
+  let dropIn = SSHD_DROP_IN;
 
   return {
     kind: 'harden',
@@ -128,6 +150,9 @@ export function hardenJob(deps: OpsDeps, serverId: string, o: { resolveConflicts
           if (state.conflicts.length && !o.resolveConflicts) {
             throw new SkiffError('SSHD_CONFLICT', { message: `Nothing was changed: ${describeConflicts(state.conflicts)}.` });
           }
+          dropEcdsa = wantsDropEcdsa(o, state.sshd);
+          if (dropEcdsa) checkPinSurvives(deps, serverId);
+          dropIn = renderSshdDropIn({ dropEcdsa });
           sshdChanged = state.sshd !== dropIn || state.conflicts.length > 0;
           ufwWasActive = /Status: active/.test(state.ufw);
           ctx.log(`logged in as ${access.user}; sshd accepted this connection on port ${access.sshPort}: that port stays open`);
@@ -161,7 +186,7 @@ export function hardenJob(deps: OpsDeps, serverId: string, o: { resolveConflicts
         title: `Write ${PATHS.sshdDropIn} and check it (sshd -t)`,
         run: async (ctx) => {
           if (!sshdChanged) return { skipped: true, note: 'already in place' };
-          await ctx.exec(ssh, helper(access, 'sshd-apply').text);
+          await ctx.exec(ssh, helper(access, 'sshd-apply', dropEcdsa ? 'yes' : 'no').text);
           sshdWritten = true;
           const test = await ctx.exec(ssh, withStderr(helper(access, 'sshd-test')).text, { check: false });
           if (test.code !== 0) throw new SkiffError('SSHD_CONFIG_INVALID', { detail: test.stdout.trim().slice(-500) });
@@ -177,6 +202,10 @@ export function hardenJob(deps: OpsDeps, serverId: string, o: { resolveConflicts
           sshdReloaded = true;
           await ctx.exec(ssh, helper(access, 'ssh-reload').text);
           await verifyEffective(ctx, ssh, access, true);
+          // The key Skiff pinned must still be what the server presents (dropping ECDSA must not touch it).
+          const scan = await deps.servers.scanHostKey(serverId);
+          if (scan.status !== 'matches') throw new SkiffError('HOST_KEY_MISMATCH', { detail: `After the reload the server presents ${scan.fingerprint} (${scan.algorithm}); Skiff pinned ${scan.pinned}.` });
+          ctx.log(`the server still presents the key Skiff pinned (${scan.algorithm}${dropEcdsa ? '; ECDSA is no longer offered' : ''})`);
         },
       },
       {

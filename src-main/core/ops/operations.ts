@@ -19,7 +19,7 @@ import { mergeTrail, readServerTrail } from '../drift/trail';
 import type { OpsDeps } from './deps';
 import { deleteAppJob } from './deleteApp';
 import { deployJob } from './deploy';
-import { hardenJob, hardeningPreview } from './harden';
+import { hardenJob, hardeningPreview, type HardenOptions } from './harden';
 import { migrateServerJob } from './migrate';
 import { reconcileJob } from './reconcile';
 import { toReleaseInfo } from './releases';
@@ -35,11 +35,11 @@ export class Operations {
     return this.deps.runner.start(setupJob(this.deps, serverId, appUser));
   }
 
-  hardenPreview(serverId: string): Promise<HardeningPreview> {
-    return hardeningPreview(this.deps, serverId);
+  hardenPreview(serverId: string, o: HardenOptions = {}): Promise<HardeningPreview> {
+    return hardeningPreview(this.deps, serverId, o);
   }
 
-  harden(serverId: string, o: { resolveConflicts?: boolean } = {}): Job {
+  harden(serverId: string, o: HardenOptions = {}): Job {
     return this.deps.runner.start(hardenJob(this.deps, serverId, o));
   }
 

@@ -11,12 +11,14 @@ export function HardenDialog({ server, onStarted, onCancel }: { server: Server; 
   const [preview, setPreview] = useState<HardeningPreview | null>(null);
   const [error, setError] = useState<SkiffError | null>(null);
   const [resolve, setResolve] = useState(true);
+  // Unset until the user chooses: the preview then keeps what the server's drop-in does now.
+  const [dropEcdsa, setDropEcdsa] = useState<boolean | undefined>(undefined);
   useEffect(() => {
-    call('servers.hardenPreview', { id: server.id }).then(setPreview, (e) => setError(asSkiffError(e)));
-  }, [server.id]);
+    call('servers.hardenPreview', { id: server.id, dropEcdsa }).then(setPreview, (e) => setError(asSkiffError(e)));
+  }, [server.id, dropEcdsa]);
   const apply = async () => {
     try {
-      onStarted(await call('servers.harden', { id: server.id, resolveConflicts: resolve }));
+      onStarted(await call('servers.harden', { id: server.id, resolveConflicts: resolve, dropEcdsa: preview?.hostKeys.dropEcdsa }));
     } catch (e) {
       setError(asSkiffError(e));
     }
@@ -47,6 +49,11 @@ export function HardenDialog({ server, onStarted, onCancel }: { server: Server; 
               <DiffView text={f.diff} />
             </div>
           ))}
+          <label className="option" data-testid="drop-ecdsa">
+            <input type="checkbox" checked={preview.hostKeys.dropEcdsa} disabled={/ecdsa/i.test(preview.hostKeys.pinnedAlgorithm)} onChange={(e) => setDropEcdsa(e.target.checked)} />{' '}
+            Stop offering the ECDSA host key (ssh-audit fails NIST curves). Skiff pinned the {preview.hostKeys.pinnedAlgorithm || 'server\'s'} key and checks it is still presented;
+            other clients that pinned the ECDSA key (your own <code>ssh</code>, CI) will see a new key and must accept it.
+          </label>
           <h4>Firewall (ufw) {preview.firewall.enable ? <span className="tag">will be turned on</span> : null}</h4>
           {preview.firewall.rulesToAdd.length ? (
             <ul className="rules" data-testid="firewall-rules">{preview.firewall.rulesToAdd.map((r) => <li key={r}><code>{r}</code></li>)}</ul>

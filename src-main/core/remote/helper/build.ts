@@ -6,7 +6,7 @@ import { AUTO_UPGRADES } from '../templates/autoUpgrades';
 import { SITE_TEMPLATE } from '../templates/caddySite';
 import { ENV_LINE } from '../templates/envFile';
 import { FILTER, JAIL_TEMPLATE } from '../templates/fail2ban';
-import { SSHD_DROP_IN } from '../templates/sshd';
+import { HOST_KEYS_WITHOUT_ECDSA, SSHD_TEMPLATE } from '../templates/sshd';
 import { UNIT_TEMPLATE } from '../templates/systemdUnit';
 import { ARG_KINDS, bashValidator, type ArgKindName } from './args';
 import { AUDIT_SCRIPT } from './audit';
@@ -22,7 +22,8 @@ import { VERBS, type VerbSpec } from './verbs';
 export const HELPER_TEMPLATES: Record<string, string> = {
   unit: UNIT_TEMPLATE,
   site: SITE_TEMPLATE,
-  sshd: SSHD_DROP_IN,
+  sshd: SSHD_TEMPLATE,
+  hostKeysWithoutEcdsa: HOST_KEYS_WITHOUT_ECDSA,
   fail2banJail: JAIL_TEMPLATE,
   fail2banFilter: FILTER,
   autoUpgrades: AUTO_UPGRADES,

@@ -9,7 +9,7 @@ import { serviceUser } from '../paths';
 import { renderCaddySite } from '../templates/caddySite';
 import { renderEnvFile } from '../templates/envFile';
 import { renderFail2banJail, FILTER } from '../templates/fail2ban';
-import { SSHD_DROP_IN } from '../templates/sshd';
+import { SSHD_DROP_IN, renderSshdDropIn } from '../templates/sshd';
 import { AUTO_UPGRADES } from '../templates/autoUpgrades';
 import { renderSystemdUnit } from '../templates/systemdUnit';
 import { renderBackupService, renderBackupTimer, SCHEDULE_EVERY } from '../templates/backupSchedule';
@@ -95,7 +95,8 @@ describe('the root helper', () => {
     for (const tls of ['auto', 'internal', 'off'] as const) {
       expect(fn(`site_text blog blog.example.com 8091 ${tls} 50`).out).toBe(renderCaddySite({ app: 'blog', domain: 'blog.example.com', port: 8091, tls, maxBodyMb: 50 }));
     }
-    expect(fn('render sshd').out).toBe(SSHD_DROP_IN);
+    expect(fn('render sshd hostKeys=').out).toBe(SSHD_DROP_IN);
+    expect(fn('keys=$(tpl_hostKeysWithoutEcdsa; printf x); render sshd hostKeys="${keys%x}"').out).toBe(renderSshdDropIn({ dropEcdsa: true }));
     expect(fn('render fail2banJail port=2222').out).toBe(renderFail2banJail(2222));
     expect(fn('render fail2banFilter').out).toBe(FILTER);
     expect(fn('render autoUpgrades').out).toBe(AUTO_UPGRADES);

@@ -189,7 +189,9 @@ verb_sshd_apply() {
   rm -f "$STATE/backup/sshd" "$STATE/backup/sshd.absent"
   if [ -e "$path" ]; then cp -p "$path" "$STATE/backup/sshd"; else touch "$STATE/backup/sshd.absent"; fi
   install -d -m 0755 /etc/ssh/sshd_config.d
-  tmp=$(mktemp); render sshd > "$tmp"
+  local keys=''
+  if [ "$1" = yes ]; then keys=$(tpl_hostKeysWithoutEcdsa; printf x); keys=$\{keys%x}; fi
+  tmp=$(mktemp); render sshd hostKeys="$keys" > "$tmp"
   echo "sshd drop-in $(install_if_changed "$tmp" "$path" 0644)"
 }
 sshd_restore() {

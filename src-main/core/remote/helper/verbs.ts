@@ -39,7 +39,7 @@ export const VERBS = {
   audit: v([], 'reads security state (sshd -T, ufw, fail2ban, listening ports, updates, sudoers, apps); changes nothing', reads),
   // ssh hardening
   'sshd-show': v([], 'prints the current Skiff sshd drop-in', reads),
-  'sshd-apply': v([], 'writes the sshd drop-in from its template (the previous file is kept for restore)'),
+  'sshd-apply': v(['yesNo'], 'writes the sshd drop-in from its template, without the ECDSA host key when asked (the previous file is kept for restore)'),
   'sshd-restore': v([], 'puts the previous sshd drop-in back'),
   'sshd-test': v([], 'runs sshd -t', reads),
   'sshd-effective': v([], 'prints sshd -T', reads),
