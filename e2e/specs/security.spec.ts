@@ -48,7 +48,7 @@ test('set up, harden and audit a fresh VPS, watching each job live', async ({ la
   await page.getByRole('dialog', { name: 'Set up prod' }).getByRole('button', { name: 'Start setup' }).click();
   const setupRegion = page.getByRole('region', { name: /Job: Set up prod/ });
   await expect(setupRegion.getByTestId('job-status')).toHaveText('running');
-  await expect.poll(() => logText(page, /Job: Set up prod/), { timeout: 120_000 }).toMatch(/▶ \[3\/11\] Create the deploy user "skiff"/);
+  await expect.poll(() => logText(page, /Job: Set up prod/), { timeout: 120_000 }).toMatch(/▶ \[3\/12\] Create the deploy user "skiff"/);
   await expect(setupRegion.getByTestId('job-status')).not.toHaveText('running', { timeout: 600_000 });
   await expect(setupRegion.getByTestId('job-status')).toHaveText('succeeded');
   const liveSetupLog = await logText(page, /Job: Set up prod/);

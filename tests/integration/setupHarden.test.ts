@@ -86,7 +86,7 @@ describe('setup', () => {
     expect(job.error).toBeUndefined();
     expect(job.status).toBe('succeeded');
     expect(job.steps.every((s) => s.durationMs !== undefined)).toBe(true);
-    expect(log).toMatch(/▶ \[3\/11\] Create the deploy user "skiff"/);
+    expect(log).toMatch(/▶ \[3\/12\] Create the deploy user "skiff"/);
     expect(log).toMatch(/sshd port 2222/);
     expect(log).toMatch(/✓ done/);
     server = core.servers.get(server.id);
