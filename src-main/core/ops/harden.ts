@@ -11,6 +11,7 @@ import type { JobDefinition, StepContext } from '../jobs/runner';
 import { unifiedDiff } from '../remote/diff';
 import { PATHS } from '../remote/paths';
 import { FILTER, renderFail2banJail } from '../remote/templates/fail2ban';
+import { LOGIN_BANNER, MODPROBE_HARDENING, PATHS_SYSTEM, SYSCTL_HARDENING } from '../remote/templates/systemHardening';
 import { HOST_KEYS_WITHOUT_ECDSA, SSHD_DROP_IN, SSHD_EXPECTED, firewallRules, renderSshdDropIn } from '../remote/templates/sshd';
 import { HARDENING_FILES_SCRIPT, quietly, withStderr } from '../remote/scripts/serverScripts';
 import { helperCall } from '../remote/helper/verbs';
@@ -56,7 +57,10 @@ async function readState(ssh: NodeSSH, access: Access) {
     runScript(ssh, helper(access, 'sshd-sources').text),
   ]);
   const f = splitSections(files.stdout);
-  return { sshd: sshd.stdout, jail: withNewline(f.get('jail')), filter: withNewline(f.get('filter')), ufw: ufw.stdout, conflicts: sshdConflicts(sources.stdout) };
+  return {
+    sshd: sshd.stdout, jail: withNewline(f.get('jail')), filter: withNewline(f.get('filter')), ufw: ufw.stdout, conflicts: sshdConflicts(sources.stdout),
+    system: { sysctl: withNewline(f.get('sysctl')), modprobe: withNewline(f.get('modprobe')), issue: withNewline(f.get('issue')), issueNet: withNewline(f.get('issuenet')) },
+  };
 }
 
 async function readConflicts(ssh: NodeSSH, access: Access): Promise<SshdConflict[]> {
@@ -109,6 +113,10 @@ export async function hardeningPreview(deps: OpsDeps, serverId: string, o: Harde
     { path: PATHS.sshdDropIn, before: state.sshd, after: renderSshdDropIn({ dropEcdsa }) },
     { path: PATHS.fail2banJail, before: state.jail, after: renderFail2banJail(access.sshPort) },
     { path: PATHS.fail2banFilter, before: state.filter, after: FILTER },
+    { path: PATHS_SYSTEM.sysctl, before: state.system.sysctl, after: SYSCTL_HARDENING },
+    { path: PATHS_SYSTEM.modprobe, before: state.system.modprobe, after: MODPROBE_HARDENING },
+    { path: PATHS_SYSTEM.issue, before: state.system.issue, after: LOGIN_BANNER },
+    { path: PATHS_SYSTEM.issueNet, before: state.system.issueNet, after: LOGIN_BANNER },
   ];
   const inPlace = firewallInPlace(state.ufw, access.sshPort);
   return {
@@ -131,6 +139,7 @@ export function hardenJob(deps: OpsDeps, serverId: string, o: HardenOptions = {}
   let sshdReloaded = false;
   let ufwWasActive = true;
   let dropEcdsa = false;
+  let systemChanged = false;
   let dropIn = SSHD_DROP_IN;
 
   return {
@@ -232,6 +241,15 @@ export function hardenJob(deps: OpsDeps, serverId: string, o: HardenOptions = {}
           await ctx.exec(ssh, helper(access, 'fail2ban-apply', access.sshPort).text);
         },
       },
+      {
+        title: 'System: kernel and network settings, unused protocols and devices off, login banner, password aging',
+        run: async (ctx) => {
+          const res = await ctx.exec(ssh, helper(access, 'system-harden').text);
+          if (!/\bchanged\b/.test(res.stdout.replace(/\bunchanged\b/g, ''))) return { skipped: true, note: 'already in place' };
+          systemChanged = true;
+          await proveFreshLogin(deps, ctx, serverId, appUser, 'with the kernel settings applied');
+        },
+      },
     ],
     recover: {
       title: 'Restore the previous configuration',
@@ -247,6 +265,7 @@ export function hardenJob(deps: OpsDeps, serverId: string, o: HardenOptions = {}
         if (sshdReloaded) await attempt('reloading sshd', helper(access, 'ssh-reload'));
         if (sshdChanged) await attempt('disarming the revert timer', helper(access, 'revert-disarm'));
         if (!ufwWasActive) await attempt('turning the firewall back off', helper(access, 'ufw-disable'));
+        if (systemChanged) await attempt('putting back the kernel settings', helper(access, 'system-restore'));
         ctx.log('the server is back to its previous SSH configuration');
       },
     },

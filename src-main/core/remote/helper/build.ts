@@ -7,6 +7,7 @@ import { SITE_TEMPLATE } from '../templates/caddySite';
 import { ENV_LINE } from '../templates/envFile';
 import { FILTER, JAIL_TEMPLATE } from '../templates/fail2ban';
 import { HOST_KEYS_WITHOUT_ECDSA, SSHD_TEMPLATE } from '../templates/sshd';
+import { LOGIN_BANNER, MODPROBE_HARDENING, SYSCTL_HARDENING, loginDefsAwk } from '../templates/systemHardening';
 import { UNIT_TEMPLATE } from '../templates/systemdUnit';
 import { ARG_KINDS, bashValidator, type ArgKindName } from './args';
 import { AUDIT_SCRIPT } from './audit';
@@ -24,6 +25,9 @@ export const HELPER_TEMPLATES: Record<string, string> = {
   site: SITE_TEMPLATE,
   sshd: SSHD_TEMPLATE,
   hostKeysWithoutEcdsa: HOST_KEYS_WITHOUT_ECDSA,
+  sysctl: SYSCTL_HARDENING,
+  modprobe: MODPROBE_HARDENING,
+  banner: LOGIN_BANNER,
   fail2banJail: JAIL_TEMPLATE,
   fail2banFilter: FILTER,
   autoUpgrades: AUTO_UPGRADES,
@@ -83,6 +87,7 @@ function library(): string {
     kinds.map(bashValidator).join('\n'),
     Object.entries(HELPER_TEMPLATES).map(([name, text]) => heredoc(`tpl_${name}`, text)).join('\n'),
     textVariable('AUDIT_SCRIPT', AUDIT_SCRIPT),
+    textVariable('LOGIN_DEFS_AWK', loginDefsAwk()),
     textVariable('SNAPSHOT_AS_SERVICE', SNAPSHOT_AS_SERVICE),
     textVariable('BACKUP_DB_AS_SERVICE', BACKUP_DB_AS_SERVICE),
     textVariable('BACKUP_FILES_AS_SERVICE', BACKUP_FILES_AS_SERVICE),

@@ -217,6 +217,31 @@ verb_revert_disarm() {
 }
 verb_revert_now() { sshd_restore; systemctl reload "$(ssh_unit)"; }
 
+# Kernel and network settings, unused protocols and devices, the login banner and password aging
+# (templates/systemHardening.ts). The sysctl values it replaces are kept for system-restore.
+verb_system_harden() {
+  local tmp keys
+  install -d -m 0700 -o root -g root "$STATE" "$STATE/backup"
+  if [ ! -e /etc/sysctl.d/90-skiff-hardening.conf ]; then
+    keys=$(tpl_sysctl | sed -n 's/^\([a-z][a-z0-9_.]*\) = .*/\1/p')
+    # shellcheck disable=SC2086
+    sysctl -e $keys > "$STATE/backup/sysctl.before" 2>/dev/null || true
+  fi
+  tmp=$(mktemp); tpl_sysctl > "$tmp"; echo "sysctl $(install_if_changed "$tmp" /etc/sysctl.d/90-skiff-hardening.conf 0644)"
+  sysctl -q -e -p /etc/sysctl.d/90-skiff-hardening.conf || true
+  tmp=$(mktemp); tpl_modprobe > "$tmp"; echo "modules $(install_if_changed "$tmp" /etc/modprobe.d/skiff-hardening.conf 0644)"
+  tmp=$(mktemp); tpl_banner > "$tmp"; echo "banner $(install_if_changed "$tmp" /etc/issue 0644)"
+  tmp=$(mktemp); tpl_banner > "$tmp"; echo "banner (network) $(install_if_changed "$tmp" /etc/issue.net 0644)"
+  tmp=$(mktemp); awk "$LOGIN_DEFS_AWK" /etc/login.defs > "$tmp"; echo "login.defs $(install_if_changed "$tmp" /etc/login.defs 0644)"
+}
+# Puts back the kernel settings system-harden replaced (a failed hardening's recovery).
+verb_system_restore() {
+  [ -e /etc/sysctl.d/90-skiff-hardening.conf ] || { echo "no system hardening to undo"; return 0; }
+  rm -f /etc/sysctl.d/90-skiff-hardening.conf; record_removed /etc/sysctl.d/90-skiff-hardening.conf
+  if [ -s "$STATE/backup/sysctl.before" ]; then sysctl -q -e -p "$STATE/backup/sysctl.before" || true; fi
+  echo "kernel settings restored"
+}
+
 verb_ufw_status() { ufw status verbose; }
 verb_ufw_apply() {
   ufw default deny incoming; ufw default allow outgoing

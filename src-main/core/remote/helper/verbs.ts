@@ -47,6 +47,8 @@ export const VERBS = {
   'revert-arm': v(['seconds'], 'arms a timer that restores the previous sshd drop-in unless disarmed'),
   'revert-disarm': v([], 'disarms that timer'),
   'revert-now': v([], 'restores the previous sshd drop-in and reloads sshd (run by the timer)'),
+  'system-harden': v([], 'writes kernel and network settings (/etc/sysctl.d/90-skiff-hardening.conf), turns off unused protocols and devices (/etc/modprobe.d/skiff-hardening.conf), the login banner (/etc/issue, /etc/issue.net) and password aging (/etc/login.defs)'),
+  'system-restore': v([], 'removes the kernel settings system-harden wrote and puts back the values it replaced'),
   'ufw-status': v([], 'prints ufw status', reads),
   'ufw-apply': v(['port'], 'ufw: deny incoming, allow outgoing, allow the SSH port, 80 and 443; enable'),
   'ufw-disable': v([], 'disables ufw'),

@@ -2,6 +2,7 @@
 // run as root or through sudo before the helper exists (the "bootstrap"): they write the helper,
 // the desktop's signing key, the deploy user, its key and its sudoers entry. Everything after that
 // goes through the helper.
+import { PATHS_SYSTEM } from '../templates/systemHardening';
 import { PATHS } from '../paths';
 import { sh, joinSh, type ShellText } from '../quote';
 import { helperCall } from '../helper/verbs';
@@ -134,7 +135,11 @@ done`;
 
 /** The files hardening manages, as they are now (the deploy user can read them). */
 export const HARDENING_FILES_SCRIPT = sh`echo "==jail=="; cat ${PATHS.fail2banJail} 2>/dev/null || true
-echo "==filter=="; cat ${PATHS.fail2banFilter} 2>/dev/null || true`;
+echo "==filter=="; cat ${PATHS.fail2banFilter} 2>/dev/null || true
+echo "==sysctl=="; cat ${PATHS_SYSTEM.sysctl} 2>/dev/null || true
+echo "==modprobe=="; cat ${PATHS_SYSTEM.modprobe} 2>/dev/null || true
+echo "==issue=="; cat ${PATHS_SYSTEM.issue} 2>/dev/null || true
+echo "==issuenet=="; cat ${PATHS_SYSTEM.issueNet} 2>/dev/null || true`;
 
 /** A command's output with its errors folded in (sshd -t, ufw status), its exit code kept. */
 export function withStderr(command: ShellText): ShellText {

@@ -28,8 +28,12 @@ PermitEmptyPasswords no
 MaxAuthTries 3
 LoginGraceTime 30
 X11Forwarding no
+AllowAgentForwarding no
 ClientAliveInterval 300
 ClientAliveCountMax 2
+TCPKeepAlive no
+Compression no
+LogLevel VERBOSE
 {{hostKeys}}# Modern key exchange, ciphers and MACs only (what ssh-audit recommends for OpenSSH 9).
 KexAlgorithms sntrup761x25519-sha512@openssh.com,curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,diffie-hellman-group-exchange-sha256
 Ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr
