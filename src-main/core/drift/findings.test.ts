@@ -143,6 +143,9 @@ describe('the audit trail', () => {
     expect(parseTrailLine(l('bob@b', 'inst-b', 'j1', 'golive', 'web'), 'inst-a')).toMatchObject({ who: 'bob@b', mine: false, at: '2026-11-28T10:00:00+00:00', verb: 'golive', target: 'web', outcome: 'ok' });
     expect(parseTrailLine(l('a@a', 'inst-a', 'j2', 'golive', 'web'), 'inst-a')?.mine).toBe(true);
     expect(parseTrailLine(l('$(id)', 'x', 'j', 'v', 't'), 'x')).toBeUndefined();
+    // Arguments are checked kinds: paths and domains pass (an adopt names its file).
+    const adopt = ['2026-11-28T10:00:00+0000', 'inst-a', 'a@a', 'j5', 'drift-fix', 'drift-adopt', 'server', '/etc/apt/apt.conf.d/20auto-upgrades', 'ok'].join('\t');
+    expect(parseTrailLine(adopt, 'inst-a')).toMatchObject({ verb: 'drift-adopt', args: '/etc/apt/apt.conf.d/20auto-upgrades' });
     expect(parseTrailLine('2026-11-28T10:00:00+0000\tonly\tfour\tfields', 'x')).toBeUndefined();
   });
 
