@@ -16,9 +16,9 @@ export async function sshAudit(vps: TestVps, port = vps.ports.ssh): Promise<SshA
   return { fail: failures.length, warn: lines.filter((l) => /\(warn\)|-- \[warn\]/.test(l)).length, failures };
 }
 
-export interface LynisFigures { hardeningIndex: number; tests: number; warnings: number; suggestions: number }
+export interface LynisFigures { hardeningIndex: number; tests: number; warnings: number; suggestions: number; suggestionIds: string[] }
 
-/** `lynis audit system --quick` inside the guest (installs lynis; slow under TCG: minutes). */
+/** `lynis audit system --quick` inside the guest (installs lynis; slow under TCG: minutes; a full run without `tests`). */
 export async function lynis(vps: TestVps, tests?: string): Promise<LynisFigures> {
   await vps.exec('command -v lynis >/dev/null || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q lynis >/dev/null; }');
   const extra = tests ? `--tests-from-group ${shellQuote(tests)}` : '';
@@ -30,5 +30,6 @@ export async function lynis(vps: TestVps, tests?: string): Promise<LynisFigures>
     tests: Number(get('lynis_tests_done')[0] ?? 0),
     warnings: get('warning[]').length,
     suggestions: get('suggestion[]').length,
+    suggestionIds: get('suggestion[]').map((l) => l.split('|')[0]),
   };
 }

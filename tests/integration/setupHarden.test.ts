@@ -4,6 +4,7 @@
 // It boots the prepared disk (setup's packages installed, nothing configured): the apt work on a
 // bare server, and the port-22 path, are proven through the UI by e2e/specs/security.spec.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../e2e/vps/run';
 import { sshAudit, type SshAuditFigures } from '../../e2e/vps/securityScanners';
 import { connectSsh } from '../../src-main/core/ssh/connect';
 import type { Server } from '../../src-shared/domain';
@@ -204,6 +205,10 @@ describe('hardening', () => {
     expect((await vps.exec('systemctl is-active fail2ban')).stdout.trim()).toBe('active');
     expect((await vps.exec('cat /etc/fail2ban/jail.d/skiff-sshd.local')).stdout).toMatch(/^port = 2222$/m);
     expect(core.servers.get(server.id).hardening?.sshPort).toBe(2222);
+    // The system step: kernel settings live, unused protocols off, a banner, password aging.
+    expect(log).toMatch(/fresh key login as skiff with the kernel settings applied: OK/);
+    expect((await vps.exec('sysctl -n kernel.kptr_restrict net.ipv4.conf.all.rp_filter fs.suid_dumpable; grep -c "^install dccp /bin/false" /etc/modprobe.d/skiff-hardening.conf; grep -E "^PASS_MAX_DAYS" /etc/login.defs; head -c 22 /etc/issue.net')).stdout)
+      .toBe('2\n1\n0\n1\nPASS_MAX_DAYS\t365\nAuthorized access only');
   }, 300_000);
 
   it('improves what ssh-audit reports', async () => {
@@ -247,6 +252,21 @@ describe('hardening', () => {
     await vps.exec('fail2ban-client set sshd unbanip 10.0.2.2');
     expect(await vps.canLogin('skiff', key.path)).toBe(true);
   }, 120_000);
+
+  it('stops offering the ECDSA host key when asked: ssh-audit then fails nothing, and Skiff\'s pin still holds', async () => {
+    const preview = await core.ops.hardenPreview(server.id, { dropEcdsa: true });
+    expect(preview.hostKeys).toEqual({ dropEcdsa: true, pinnedAlgorithm: expect.stringMatching(/ed25519/) });
+    expect(preview.files.find((f) => f.path.endsWith('00-skiff-hardening.conf'))?.diff).toMatch(/^\+HostKey \/etc\/ssh\/ssh_host_ed25519_key$/m);
+    const { job, log } = await runJob(core, () => core.ops.harden(server.id, { dropEcdsa: true }));
+    expect(job.status, log.slice(-1500)).toBe('succeeded');
+    expect(log).toMatch(/the server still presents the key Skiff pinned \(\S*ed25519; ECDSA is no longer offered\)/);
+    const audit = await sshAudit(vm.get());
+    console.log(`[ssh-audit] hardened without ECDSA: ${audit.fail} fail, ${audit.warn} warn`);
+    expect(audit.failures).toEqual([]);
+    expect((await run('ssh-keyscan', ['-t', 'ecdsa', '-p', String(vm.get().ports.ssh), vm.get().host], { allowFail: true })).stdout.trim()).toBe('');
+    // A later hardening keeps the choice unless told otherwise.
+    expect((await core.ops.hardenPreview(server.id)).hostKeys.dropEcdsa).toBe(true);
+  }, 300_000);
 
   it('changes nothing the second time, and says so', async () => {
     core.pool.drop(server.id);
