@@ -1,7 +1,8 @@
 // Drift checks on a schedule: while Skiff is open, each set-up server is checked when its last
 // check (or its setup, for the first) is older than its interval (daily unless the user chose).
-// Once a minute, at most one check per server in flight; a closed laptop catches up at the next start.
+// jobs/dueScheduler.ts checks once a minute, one check per server at a time.
 import type { DriftEvery, Job, Server } from '../../../src-shared/domain';
+import { DueScheduler } from '../jobs/dueScheduler';
 
 export const DRIFT_EVERY_MS: Record<Exclude<DriftEvery, 'off'>, number> = { hourly: 3600_000, daily: 86400_000 };
 
@@ -15,38 +16,9 @@ export function dueServers(servers: Server[], now: number): string[] {
   }).map((s) => s.id);
 }
 
-export class DriftScheduler {
-  private timer?: NodeJS.Timeout;
-  private readonly inFlight = new Map<string, string>();
-
-  constructor(
-    private readonly servers: () => Server[],
-    private readonly startCheck: (serverId: string) => Job,
-    private readonly isActive: (jobId: string) => boolean,
-  ) {}
-
-  begin(everyMs = 60_000): void {
-    this.timer = setInterval(() => this.tick(), everyMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  tick(now = Date.now()): Job[] {
-    const started: Job[] = [];
-    for (const id of dueServers(this.servers(), now)) {
-      const running = this.inFlight.get(id);
-      if (running && this.isActive(running)) continue;
-      try {
-        const job = this.startCheck(id);
-        this.inFlight.set(id, job.id);
-        started.push(job);
-      } catch {
-        // Not checkable now (the server went away): the next tick tries again.
-      }
-    }
-    return started;
+/** Drift checks on a schedule: a DueScheduler over the servers whose check is due. */
+export class DriftScheduler extends DueScheduler {
+  constructor(servers: () => Server[], startCheck: (serverId: string) => Job, isActive: (jobId: string) => boolean) {
+    super((now) => dueServers(servers(), now), startCheck, isActive);
   }
 }

@@ -3,6 +3,7 @@
 // that do not fit are dropped, never spliced anywhere.
 import { createHash } from 'node:crypto';
 import type { WrittenFile } from '../../../src-shared/domain';
+import { splitSections } from '../remote/readBack';
 
 export type WrittenState = 'same' | 'edited' | 'missing' | 'package';
 export interface WrittenLine extends Omit<WrittenFile, 'content' | 'owner'> { state: WrittenState; current: string }
@@ -31,22 +32,6 @@ const SHA = /^[0-9a-f]{64}$/;
 const STATES = new Set<WrittenState>(['same', 'edited', 'missing', 'package']);
 const WORD = /^[A-Za-z0-9._@:+-]{0,100}$/;
 
-function sections(raw: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let name = '';
-  let buf: string[] = [];
-  for (const line of raw.split('\n')) {
-    const m = /^==([a-z0-9-]+(?: \S+)?)==$/.exec(line);
-    if (m) {
-      if (name) out.set(name, buf.join('\n').trim());
-      name = m[1];
-      buf = [];
-    } else buf.push(line);
-  }
-  if (name) out.set(name, buf.join('\n').trim());
-  return out;
-}
-
 const lines = (s: string | undefined) => (s ?? '').split('\n').filter((l) => l.trim() !== '');
 
 function writtenLine(l: string): WrittenLine | undefined {
@@ -67,7 +52,7 @@ function units(text: string | undefined): UnitState[] {
 }
 
 export function parseDrift(raw: string): DriftRaw {
-  const s = sections(raw);
+  const s = splitSections(raw);
   const objects = new Map<string, string>();
   const now = new Map<string, string>();
   for (const [name, body] of s) {

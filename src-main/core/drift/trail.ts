@@ -7,7 +7,7 @@ import { helperCall } from '../remote/helper/verbs';
 import { runScript } from '../ssh/exec';
 
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$/;
-const FIELD = /^[A-Za-z0-9._@:+ ()\/,-]{0,300}$/;
+const FIELD = /^[A-Za-z0-9._@:+ ()/,-]{0,300}$/;
 
 /** One helper trail line: when, installation, who, job, kind, verb, target, args, outcome (tab-separated). */
 export function parseTrailLine(line: string, myInstallation: string): TrailEntry | undefined {

@@ -15,7 +15,7 @@ import { LOGIN_BANNER, MODPROBE_HARDENING, PATHS_SYSTEM, SYSCTL_HARDENING } from
 import { HOST_KEYS_WITHOUT_ECDSA, SSHD_DROP_IN, SSHD_EXPECTED, firewallRules, renderSshdDropIn } from '../remote/templates/sshd';
 import { HARDENING_FILES_SCRIPT, quietly, withStderr } from '../remote/scripts/serverScripts';
 import { helperCall } from '../remote/helper/verbs';
-import { splitSections } from './audit/evaluate';
+import { splitSections } from '../remote/readBack';
 import { runScript } from '../ssh/exec';
 import type { OpsDeps } from './deps';
 import type { ShellText } from '../remote/quote';

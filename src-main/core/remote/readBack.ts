@@ -22,6 +22,27 @@ export function parseKv(out: string): Map<string, string[]> {
   return m;
 }
 
+/**
+ * A script's `==name==` sections (a name may carry one argument: `==object <sha>==`), each with
+ * its text trimmed. A line that only looks like a marker inside a section would start a new one:
+ * scripts print such markers themselves, and what they print within is never free text.
+ */
+export function splitSections(raw: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let name = '';
+  let buf: string[] = [];
+  for (const line of raw.split('\n')) {
+    const m = /^==([a-z0-9-]+(?: \S+)?)==$/.exec(line);
+    if (m) {
+      if (name) out.set(name, buf.join('\n').trim());
+      name = m[1];
+      buf = [];
+    } else buf.push(line);
+  }
+  if (name) out.set(name, buf.join('\n').trim());
+  return out;
+}
+
 export function kvOne(kv: Map<string, string[]>, key: string): string | undefined {
   return kv.get(key)?.at(-1);
 }

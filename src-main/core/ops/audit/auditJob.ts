@@ -2,8 +2,7 @@
 // root or sudo directly, else unprivileged and partial), evaluated into pass/warn/fail items.
 import type { AuditReport, AuditStatus, DriftReport } from '../../../../src-shared/domain';
 import { driftAuditItems } from '../../drift/auditItems';
-import { driftFindings, writtenRecord } from '../../drift/findings';
-import { parseDrift } from '../../drift/parse';
+import { concludeDrift } from '../drift/driftJob';
 import type { JobDefinition } from '../../jobs/runner';
 import { AUDIT_SCRIPT } from '../../remote/helper/audit';
 import { ROOT_HELPER } from '../../remote/helper/build';
@@ -37,13 +36,12 @@ export function auditJob(deps: OpsDeps, serverId: string): { def: JobDefinition;
               ctx.exec(ssh, helper(access, 'drift').text, { quiet: true, check: false }),
             ]);
             raw = audit.stdout;
-            const parsed = parseDrift(driftRes.stdout);
-            if (driftRes.code === 0 && parsed.complete) {
-              const s = deps.servers.get(serverId);
-              const findings = driftFindings(parsed, { hardened: !!s.hardening, sshPort: s.hardening?.sshPort ?? access.sshPort, appUser: s.setup?.appUser });
-              deps.written.save(serverId, writtenRecord(parsed));
-              drift = { serverId, at: new Date().toISOString(), findings, changes: findings.filter((f) => f.category !== 'unchanged').length, durationMs: 0 };
-            } else ctx.warn(`the drift check did not finish: ${driftRes.stderr.trim().slice(-200)}`);
+            try {
+              if (driftRes.code !== 0) throw new Error(driftRes.stderr.trim().slice(-200));
+              drift = concludeDrift(deps, serverId, access.sshPort, driftRes.stdout, 0);
+            } catch (e) {
+              ctx.warn(`the drift check did not finish: ${e instanceof Error ? e.message : String(e)}`);
+            }
           } else if (access.privilege === 'root' || access.privilege === 'sudo') {
             raw = (await ctx.exec(ssh, AUDIT_SCRIPT, { quiet: true, sudo: access.privilege === 'sudo' })).stdout;
           } else {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAudit, splitSections } from './evaluate';
+import { splitSections } from '../../remote/readBack';
+import { evaluateAudit } from './evaluate';
 
 const FRESH = `
 ==whoami==

@@ -2,23 +2,8 @@
 // Pure: unit-tested on captured output, integration-tested against fresh and hardened VMs.
 import type { AuditItem, AuditStatus } from '../../../../src-shared/domain';
 import { serviceUser } from '../../remote/paths';
+import { splitSections } from '../../remote/readBack';
 import { describeConflicts, sshdConflicts } from '../hardeningState';
-
-export function splitSections(raw: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let name = '';
-  let buf: string[] = [];
-  for (const line of raw.split('\n')) {
-    const m = /^==([a-z0-9]+)==$/.exec(line);
-    if (m) {
-      if (name) out.set(name, buf.join('\n').trim());
-      name = m[1];
-      buf = [];
-    } else buf.push(line);
-  }
-  if (name) out.set(name, buf.join('\n').trim());
-  return out;
-}
 
 const item = (id: string, category: AuditItem['category'], title: string, status: AuditStatus, detail: string, fix = ''): AuditItem =>
   ({ id, category, title, status, detail, fix: status === 'pass' || status === 'info' ? '' : fix });

@@ -12,6 +12,16 @@ import { helper, probeAccess } from '../privilege';
 
 const MARK: Record<string, string> = { unchanged: 'same', edited: '\x1b[33mEDITED\x1b[0m', missing: '\x1b[31mMISSING\x1b[0m', package: '\x1b[33mPACKAGE\x1b[0m', unknown: '\x1b[36mUNKNOWN\x1b[0m' };
 
+/** The drift verb's output as a report; the record of written files is kept on this desktop on the way. */
+export function concludeDrift(deps: OpsDeps, serverId: string, sshPort: number, stdout: string, durationMs: number): DriftReport {
+  const raw = parseDrift(stdout);
+  if (!raw.complete) throw new SkiffError('REMOTE_COMMAND_FAILED', { message: 'The drift check was cut off before its end: nothing was concluded.' });
+  const s = deps.servers.get(serverId);
+  const findings = driftFindings(raw, { hardened: !!s.hardening, sshPort: s.hardening?.sshPort ?? sshPort, appUser: s.setup?.appUser });
+  deps.written.save(serverId, writtenRecord(raw));
+  return { serverId, at: new Date().toISOString(), findings, changes: findings.filter((f) => f.category !== 'unchanged').length, durationMs };
+}
+
 export function driftJob(deps: OpsDeps, serverId: string): JobDefinition {
   const server = deps.servers.get(serverId);
   let report: DriftReport | undefined;
@@ -31,15 +41,9 @@ export function driftJob(deps: OpsDeps, serverId: string): JobDefinition {
           const t0 = Date.now();
           const res = await ctx.exec(ssh, helper(access, 'drift').text, { quiet: true });
           const durationMs = Date.now() - t0;
-          const raw = parseDrift(res.stdout);
-          if (!raw.complete) throw new SkiffError('REMOTE_COMMAND_FAILED', { message: 'The drift check was cut off before its end: nothing was concluded.' });
-          const s = deps.servers.get(serverId);
-          const findings = driftFindings(raw, { hardened: !!s.hardening, sshPort: s.hardening?.sshPort ?? access.sshPort, appUser: s.setup?.appUser });
-          deps.written.save(serverId, writtenRecord(raw));
-          const changes = findings.filter((f) => f.category !== 'unchanged');
-          for (const f of changes) ctx.log(`${MARK[f.category]} ${f.subject}: ${f.detail}${f.diff ? `\n${f.diff}` : ''}`);
-          report = { serverId, at: new Date().toISOString(), findings, changes: changes.length, durationMs };
-          return { note: `${findings.length - changes.length} unchanged, ${changes.length} changed (${(durationMs / 1000).toFixed(1)} s on the server)` };
+          report = concludeDrift(deps, serverId, access.sshPort, res.stdout, durationMs);
+          for (const f of report.findings) if (f.category !== 'unchanged') ctx.log(`${MARK[f.category]} ${f.subject}: ${f.detail}${f.diff ? `\n${f.diff}` : ''}`);
+          return { note: `${report.findings.length - report.changes} unchanged, ${report.changes} changed (${(durationMs / 1000).toFixed(1)} s on the server)` };
         },
       },
     ],
