@@ -11,7 +11,7 @@ import type { JobDefinition, StepContext } from '../jobs/runner';
 import { unifiedDiff } from '../remote/diff';
 import { PATHS } from '../remote/paths';
 import { FILTER, renderFail2banJail } from '../remote/templates/fail2ban';
-import { LOGIN_BANNER, MODPROBE_HARDENING, PATHS_SYSTEM, SYSCTL_HARDENING } from '../remote/templates/systemHardening';
+import { COREDUMP_HARDENING, LIMITS_HARDENING, LOGIN_BANNER, MODPROBE_HARDENING, PATHS_SYSTEM, SYSCTL_HARDENING } from '../remote/templates/systemHardening';
 import { HOST_KEYS_WITHOUT_ECDSA, SSHD_DROP_IN, SSHD_EXPECTED, firewallRules, renderSshdDropIn } from '../remote/templates/sshd';
 import { HARDENING_FILES_SCRIPT, quietly, withStderr } from '../remote/scripts/serverScripts';
 import { helperCall } from '../remote/helper/verbs';
@@ -59,7 +59,7 @@ async function readState(ssh: NodeSSH, access: Access) {
   const f = splitSections(files.stdout);
   return {
     sshd: sshd.stdout, jail: withNewline(f.get('jail')), filter: withNewline(f.get('filter')), ufw: ufw.stdout, conflicts: sshdConflicts(sources.stdout),
-    system: { sysctl: withNewline(f.get('sysctl')), modprobe: withNewline(f.get('modprobe')), issue: withNewline(f.get('issue')), issueNet: withNewline(f.get('issuenet')) },
+    system: { sysctl: withNewline(f.get('sysctl')), modprobe: withNewline(f.get('modprobe')), issue: withNewline(f.get('issue')), issueNet: withNewline(f.get('issuenet')), limits: withNewline(f.get('limits')), coredump: withNewline(f.get('coredump')) },
   };
 }
 
@@ -117,6 +117,8 @@ export async function hardeningPreview(deps: OpsDeps, serverId: string, o: Harde
     { path: PATHS_SYSTEM.modprobe, before: state.system.modprobe, after: MODPROBE_HARDENING },
     { path: PATHS_SYSTEM.issue, before: state.system.issue, after: LOGIN_BANNER },
     { path: PATHS_SYSTEM.issueNet, before: state.system.issueNet, after: LOGIN_BANNER },
+    { path: PATHS_SYSTEM.limits, before: state.system.limits, after: LIMITS_HARDENING },
+    { path: PATHS_SYSTEM.coredump, before: state.system.coredump, after: COREDUMP_HARDENING },
   ];
   const inPlace = firewallInPlace(state.ufw, access.sshPort);
   return {

@@ -7,7 +7,7 @@ import { SITE_TEMPLATE } from '../templates/caddySite';
 import { ENV_LINE } from '../templates/envFile';
 import { FILTER, JAIL_TEMPLATE } from '../templates/fail2ban';
 import { HOST_KEYS_WITHOUT_ECDSA, SSHD_TEMPLATE } from '../templates/sshd';
-import { LOGIN_BANNER, MODPROBE_HARDENING, SYSCTL_HARDENING, loginDefsAwk } from '../templates/systemHardening';
+import { COREDUMP_HARDENING, LIMITS_HARDENING, LOGIN_BANNER, MODPROBE_HARDENING, ROOT_ONLY, SYSCTL_HARDENING, loginDefsAwk } from '../templates/systemHardening';
 import { UNIT_TEMPLATE } from '../templates/systemdUnit';
 import { ARG_KINDS, bashValidator, type ArgKindName } from './args';
 import { AUDIT_SCRIPT } from './audit';
@@ -28,6 +28,8 @@ export const HELPER_TEMPLATES: Record<string, string> = {
   sysctl: SYSCTL_HARDENING,
   modprobe: MODPROBE_HARDENING,
   banner: LOGIN_BANNER,
+  limits: LIMITS_HARDENING,
+  coredump: COREDUMP_HARDENING,
   fail2banJail: JAIL_TEMPLATE,
   fail2banFilter: FILTER,
   autoUpgrades: AUTO_UPGRADES,
@@ -81,7 +83,7 @@ function dispatchArm(verb: string, spec: VerbSpec): string {
 /** Everything but the dispatcher: the helper's functions, which tests source to compare with TypeScript. */
 function library(): string {
   const kinds = Object.keys(ARG_KINDS) as ArgKindName[];
-  const bodies = (HELPER_FUNCTIONS + RECORD_FUNCTIONS + BACKUP_FUNCTIONS + SCHEDULE_FUNCTIONS).replaceAll('$\\{', '${').replace('@ENV_LINE@', ENV_LINE);
+  const bodies = (HELPER_FUNCTIONS + RECORD_FUNCTIONS + BACKUP_FUNCTIONS + SCHEDULE_FUNCTIONS).replaceAll('$\\{', '${').replace('@ENV_LINE@', ENV_LINE).replace('@ROOT_ONLY@', ROOT_ONLY.join(' '));
   return [
     HEADER,
     kinds.map(bashValidator).join('\n'),

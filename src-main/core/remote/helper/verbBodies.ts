@@ -233,6 +233,23 @@ verb_system_harden() {
   tmp=$(mktemp); tpl_banner > "$tmp"; echo "banner $(install_if_changed "$tmp" /etc/issue 0644)"
   tmp=$(mktemp); tpl_banner > "$tmp"; echo "banner (network) $(install_if_changed "$tmp" /etc/issue.net 0644)"
   tmp=$(mktemp); awk "$LOGIN_DEFS_AWK" /etc/login.defs > "$tmp"; echo "login.defs $(install_if_changed "$tmp" /etc/login.defs 0644)"
+  install -d -m 0755 /etc/security/limits.d /etc/systemd/coredump.conf.d
+  tmp=$(mktemp); tpl_limits > "$tmp"; echo "core dumps (limits) $(install_if_changed "$tmp" /etc/security/limits.d/skiff-hardening.conf 0644)"
+  tmp=$(mktemp); tpl_coredump > "$tmp"; echo "core dumps (systemd) $(install_if_changed "$tmp" /etc/systemd/coredump.conf.d/skiff-hardening.conf 0644)"
+  # Root reads these alone: cron's tables and sshd's main config (cron and sshd run as root).
+  local f u home
+  for f in @ROOT_ONLY@; do
+    [ -e "$f" ] && [ ! -L "$f" ] || continue
+    if [ -d "$f" ]; then chmod 0700 "$f"; else chmod 0600 "$f"; fi
+  done
+  # The deploy user's home: no one else needs to read it.
+  for f in /etc/sudoers.d/skiff-*; do
+    [ -e "$f" ] || continue
+    u=$\{f#/etc/sudoers.d/skiff-}; (valid_user "$u") 2>/dev/null || continue
+    home=$(getent passwd "$u" | cut -d: -f6)
+    if [ -d "$home" ] && [ ! -L "$home" ] && [ "$(stat -c %U "$home")" = "$u" ]; then chmod 0750 "$home"; fi
+  done
+  echo "root-only: cron tables and sshd_config; deploy user's home 0750"
 }
 # Puts back the kernel settings system-harden replaced (a failed hardening's recovery).
 verb_system_restore() {

@@ -139,7 +139,9 @@ echo "==filter=="; cat ${PATHS.fail2banFilter} 2>/dev/null || true
 echo "==sysctl=="; cat ${PATHS_SYSTEM.sysctl} 2>/dev/null || true
 echo "==modprobe=="; cat ${PATHS_SYSTEM.modprobe} 2>/dev/null || true
 echo "==issue=="; cat ${PATHS_SYSTEM.issue} 2>/dev/null || true
-echo "==issuenet=="; cat ${PATHS_SYSTEM.issueNet} 2>/dev/null || true`;
+echo "==issuenet=="; cat ${PATHS_SYSTEM.issueNet} 2>/dev/null || true
+echo "==limits=="; cat ${PATHS_SYSTEM.limits} 2>/dev/null || true
+echo "==coredump=="; cat ${PATHS_SYSTEM.coredump} 2>/dev/null || true`;
 
 /** A command's output with its errors folded in (sshd -t, ufw status), its exit code kept. */
 export function withStderr(command: ShellText): ShellText {

@@ -8,6 +8,8 @@ export const PATHS_SYSTEM = {
   modprobe: '/etc/modprobe.d/skiff-hardening.conf',
   issue: '/etc/issue',
   issueNet: '/etc/issue.net',
+  limits: '/etc/security/limits.d/skiff-hardening.conf',
+  coredump: '/etc/systemd/coredump.conf.d/skiff-hardening.conf',
 } as const;
 
 /** Lynis KRNL-6000's values, minus tcp_timestamps (kept: they guard against wrapped sequence numbers). */
@@ -48,13 +50,14 @@ net.ipv6.conf.default.accept_redirects = 0
 net.ipv6.conf.default.accept_source_route = 0
 `;
 
+// `/bin/true`, as CIS and Lynis expect it: the module is never loaded, and asking for it is no error.
 export const MODPROBE_HARDENING = `# Managed by Skiff: protocols and devices a server never needs cannot be loaded.
-install dccp /bin/false
-install sctp /bin/false
-install rds /bin/false
-install tipc /bin/false
-install usb-storage /bin/false
-install firewire-core /bin/false
+install dccp /bin/true
+install sctp /bin/true
+install rds /bin/true
+install tipc /bin/true
+install usb-storage /bin/true
+install firewire-core /bin/true
 blacklist dccp
 blacklist sctp
 blacklist rds
@@ -63,6 +66,20 @@ blacklist usb-storage
 blacklist firewire-core
 blacklist firewire-ohci
 `;
+
+/** No core dumps: a crashing process must not leave its memory (secrets, sessions) on disk. */
+export const LIMITS_HARDENING = `# Managed by Skiff: no core dumps (they would hold a crashed process's memory).
+* hard core 0
+`;
+
+export const COREDUMP_HARDENING = `# Managed by Skiff: no core dumps (they would hold a crashed process's memory).
+[Coredump]
+Storage=none
+ProcessSizeMax=0
+`;
+
+/** Root-only places that are world-readable by default: cron's tables, sshd's main config. */
+export const ROOT_ONLY = ['/etc/crontab', '/etc/cron.d', '/etc/cron.daily', '/etc/cron.hourly', '/etc/cron.weekly', '/etc/cron.monthly', '/etc/ssh/sshd_config'];
 
 export const LOGIN_BANNER = `Authorized access only. This system is private and monitored: connections are logged, and
 unauthorized use is prohibited and may be reported.
