@@ -12,7 +12,7 @@ export const PATHS_SYSTEM = {
   coredump: '/etc/systemd/coredump.conf.d/skiff-hardening.conf',
 } as const;
 
-/** Lynis KRNL-6000's values, minus tcp_timestamps (kept: they guard against wrapped sequence numbers). */
+/** Lynis KRNL-6000's profile, but kernel.modules_disabled (it forbids loading any module until reboot). */
 export const SYSCTL_HARDENING = `# Managed by Skiff: kernel and network hardening. Nothing here is needed by PocketBase or Caddy.
 dev.tty.ldisc_autoload = 0
 fs.protected_fifos = 2
