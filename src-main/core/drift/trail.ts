@@ -3,6 +3,7 @@
 // Trail lines come from the server: each field is checked against its pattern, the rest dropped.
 import type { NodeSSH } from 'node-ssh';
 import type { App, Job, TrailEntry } from '../../../src-shared/domain';
+import { SkiffError } from '../../../src-shared/errors';
 import { helperCall } from '../remote/helper/verbs';
 import { runScript } from '../ssh/exec';
 
@@ -19,7 +20,11 @@ export function parseTrailLine(line: string, myInstallation: string): TrailEntry
 }
 
 export async function readServerTrail(ssh: NodeSSH, lines: number, myInstallation: string): Promise<TrailEntry[]> {
-  const res = await runScript(ssh, helperCall('trail-read', [lines]).text, { check: true });
+  const res = await runScript(ssh, helperCall('trail-read', [lines]).text);
+  if (res.code !== 0) {
+    if (/unknown verb/.test(res.stderr)) throw new SkiffError('SETUP_REQUIRED', { message: "Skiff's helper on this server is from an older Skiff and keeps no audit trail yet.", fix: 'Deploy any app or run "Set up": the helper is updated, and the trail starts.' });
+    throw new SkiffError('REMOTE_COMMAND_FAILED', { detail: `exit ${res.code}: ${res.stderr.trim().slice(-300)}` });
+  }
   return res.stdout.split('\n').map((l) => parseTrailLine(l, myInstallation)).filter((e): e is TrailEntry => !!e);
 }
 
