@@ -20,9 +20,10 @@ export interface LynisFigures { hardeningIndex: number; tests: number; warnings:
 
 /** `lynis audit system --quick` inside the guest (installs lynis; slow under TCG: minutes; a full run without `tests`). */
 export async function lynis(vps: TestVps, tests?: string): Promise<LynisFigures> {
-  await vps.exec('command -v lynis >/dev/null || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q lynis >/dev/null; }');
+  await vps.exec('command -v lynis >/dev/null || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q lynis >/dev/null; }', { timeoutMs: 600_000 });
   const extra = tests ? `--tests-from-group ${shellQuote(tests)}` : '';
-  await vps.exec(`lynis audit system --quick --no-colors ${extra} >/tmp/lynis.out 2>&1 || true`);
+  // A full run takes about 10 minutes under emulation (588 s measured): far past exec's default.
+  await vps.exec(`lynis audit system --quick --no-colors ${extra} >/tmp/lynis.out 2>&1 || true`, { timeoutMs: 1_800_000 });
   const report = (await vps.exec('cat /var/log/lynis-report.dat')).stdout;
   const get = (k: string) => report.split('\n').filter((l) => l.startsWith(`${k}=`)).map((l) => l.slice(k.length + 1));
   return {
