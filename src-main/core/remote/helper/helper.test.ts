@@ -121,6 +121,13 @@ describe('the root helper', () => {
     }
   });
 
+  it('sets password aging in login.defs, uncommenting a setting, keeping the rest, and changes nothing the second time', () => {
+    const defs = '# PASS_MAX_DAYS   Maximum number of days\nPASS_MAX_DAYS\t99999\nPASS_MIN_DAYS\t0\n#SHA_CRYPT_MIN_ROUNDS 5000\nUMASK\t\t022\n';
+    const once = fn('awk "$LOGIN_DEFS_AWK"', defs).out;
+    expect(once).toBe('# PASS_MAX_DAYS   Maximum number of days\nPASS_MAX_DAYS\t365\nPASS_MIN_DAYS\t1\nSHA_CRYPT_MIN_ROUNDS\t5000\nUMASK\t\t022\nPASS_WARN_AGE\t14\nSHA_CRYPT_MAX_ROUNDS\t10000\n');
+    expect(fn('awk "$LOGIN_DEFS_AWK"', once).out).toBe(once);
+  });
+
   it('refuses to render a template with a value missing', () => {
     expect(placeholders(HELPER_TEMPLATES.unit)).toEqual(['app', 'binary', 'port', 'root', 'user']);
     const r = fn('render unit app=x');
