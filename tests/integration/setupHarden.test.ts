@@ -209,7 +209,7 @@ describe('hardening', () => {
     expect(core.servers.get(server.id).hardening?.sshPort).toBe(2222);
     // The system step: kernel settings live, unused protocols off, a banner, password aging.
     expect(log).toMatch(/fresh key login as skiff with the kernel settings applied: OK/);
-    expect((await vps.exec('sysctl -n kernel.kptr_restrict net.ipv4.conf.all.rp_filter fs.suid_dumpable; grep -c "^install dccp /bin/false" /etc/modprobe.d/skiff-hardening.conf; grep -E "^PASS_MAX_DAYS" /etc/login.defs; head -c 22 /etc/issue.net')).stdout)
+    expect((await vps.exec('sysctl -n kernel.kptr_restrict net.ipv4.conf.all.rp_filter fs.suid_dumpable; grep -c "^install dccp /bin/true" /etc/modprobe.d/skiff-hardening.conf; grep -E "^PASS_MAX_DAYS" /etc/login.defs; head -c 22 /etc/issue.net')).stdout)
       .toBe('2\n1\n0\n1\nPASS_MAX_DAYS\t365\nAuthorized access only');
   }, 300_000);
 
