@@ -118,7 +118,9 @@ test('the fleet page: set up and audit two servers at once, a deploy with prefli
 
   // "Roll back the whole fleet" undoes what the last run changed (beta, by the retry) and nothing else.
   await page.getByRole('button', { name: 'Roll back the whole fleet' }).click();
-  await expect(recap(page)).toHaveText('ok=0 changed=1 failed=0 skipped=0 unreachable=0', { timeout: 300_000 });
+  // The retry's recap reads the same: wait for the rollback's own run before reading its recap.
+  const rollbackRun = page.getByRole('region', { name: 'Fleet run: Roll back 1 app(s)' });
+  await expect(rollbackRun.getByTestId('fleet-recap')).toHaveText('ok=0 changed=1 failed=0 skipped=0 unreachable=0', { timeout: 300_000 });
   expect([await served(a, 'alpha.fleet.test'), await served(a, 'beta.fleet.test'), await served(b, 'gamma.fleet.test')]).toEqual(['v2', 'v1', 'v2']);
 
   // Hardening from the fleet page asks once, then hardens; the next audit no longer fails its SSH items.
