@@ -1,0 +1,123 @@
+// The installers, as far as they can be checked without a real Electron binary: the packaging
+// config (targets, fuses, ASAR, app id), resources/ against what the config references, the Linux
+// desktop entry (desktop-file-validate), `npm run dist` explaining itself when Electron is missing,
+// and, with a stand-in Electron zip, a real electron-builder run: the app in its ASAR, the native
+// keychain module unpacked, and every release fuse read back from the packed binary.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { listPackage } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeElectronStandInZip } from '../../scripts/lib/electronStandIn.mjs';
+
+const root = path.resolve(__dirname, '../..');
+const config = createRequire(import.meta.url)(path.join(root, 'electron-builder.config.cjs'));
+const electronVersion = JSON.parse(readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')).version as string;
+
+/** Width and height from a PNG's IHDR. */
+function pngSize(file: string): [number, number] {
+  const b = readFileSync(file);
+  expect(b.subarray(1, 4).toString()).toBe('PNG');
+  return [b.readUInt32BE(16), b.readUInt32BE(20)];
+}
+
+describe('the packaging config', () => {
+  it('builds AppImage, deb and rpm, dmg and zip (hardened runtime), and NSIS, with its app id', () => {
+    expect(config.appId).toBe('dev.skiff.desktop');
+    expect(config.productName).toBe('Skiff');
+    expect(config.linux.target).toEqual(['AppImage', 'deb', 'rpm']);
+    expect(config.mac.target).toEqual(['dmg', 'zip']);
+    expect(config.mac.hardenedRuntime).toBe(true);
+    expect(config.win.target).toEqual(['nsis']);
+  });
+
+  it('packs the app in an ASAR with the keychain binding unpacked, and closes the "run as Node" doors', () => {
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack).toEqual(['node_modules/@napi-rs/keyring*/**']);
+    expect(config.electronFuses).toEqual({
+      runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true,
+    });
+  });
+
+  it('publishes updates where the environment says, GitHub releases by default', () => {
+    expect(config.publish).toEqual([{ provider: 'github', owner: 'skiff-app', repo: 'skiff', releaseType: 'release' }]);
+  });
+});
+
+describe('resources/', () => {
+  it('holds every icon the config references, each PNG at its size', () => {
+    const res = path.join(root, config.directories.buildResources);
+    for (const f of [config.mac.icon, config.win.icon, path.basename(config.mac.entitlements), 'icon.png', 'icon.svg']) expect(existsSync(path.join(res, f)), f).toBe(true);
+    const pngs = readdirSync(path.join(res, config.linux.icon)).filter((f) => f.endsWith('.png'));
+    expect(pngs.length).toBeGreaterThanOrEqual(8);
+    for (const f of pngs) {
+      const n = Number(/^(\d+)x\1\.png$/.exec(f)?.[1]);
+      expect(pngSize(path.join(res, config.linux.icon, f)), f).toEqual([n, n]);
+    }
+    expect(readFileSync(path.join(res, 'icon.icns')).subarray(0, 4).toString()).toBe('icns');
+    expect(readFileSync(path.join(res, 'icon.ico')).readUInt16LE(2)).toBe(1); // ICO type 1
+  });
+
+  it('has a desktop entry that desktop-file-validate accepts, and the config uses it', () => {
+    const file = path.join(root, 'resources/skiff.desktop');
+    const r = spawnSync('desktop-file-validate', [file], { encoding: 'utf8' });
+    expect(r.error, 'desktop-file-validate (Debian package desktop-file-utils) must be installed').toBeUndefined();
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.status).toBe(0);
+    expect(config.linux.desktop.entry).toMatchObject({ Name: 'Skiff', Exec: 'skiff %U', Icon: 'skiff', StartupWMClass: 'Skiff' });
+  });
+});
+
+describe('npm run dist', () => {
+  const empty = mkdtempSync(path.join(os.tmpdir(), 'skiff-no-electron-'));
+  const env = { ...process.env, ELECTRON_CACHE: empty, SKIFF_ELECTRON_ZIP: '' };
+  delete (env as Record<string, string | undefined>).SKIFF_ELECTRON_ZIP;
+
+  it('says why it cannot build without an Electron binary, how to give it one, and exits 1', () => {
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts/dist.mjs')], { cwd: root, env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`No Electron ${electronVersion} binary is here`);
+    expect(r.stderr).toContain(`SKIFF_ELECTRON_ZIP=/path/to/electron-v${electronVersion}-linux-x64.zip npm run dist`);
+  });
+
+  describe('given an Electron zip (a stand-in here), offline', () => {
+    const out = path.join(root, 'dist/linux-unpacked');
+    beforeAll(async () => {
+      rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+      const zip = await makeElectronStandInZip(electronVersion);
+      execFileSync(process.execPath, [path.join(root, 'scripts/dist.mjs'), '--linux', 'dir'], { cwd: root, env: { ...env, SKIFF_ELECTRON_ZIP: zip }, stdio: 'pipe' });
+    }, 300_000);
+
+    it('packs the app into app.asar and the keychain binding beside it', () => {
+      const files = listPackage(path.join(out, 'resources/app.asar'), { isPack: false });
+      for (const f of ['/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/package.json']) expect(files, f).toContain(f);
+      expect(files.some((f) => f.startsWith('/src-main'))).toBe(false);
+      const unpacked = execFileSync('find', [path.join(out, 'resources/app.asar.unpacked'), '-name', '*.node'], { encoding: 'utf8' });
+      expect(unpacked).toMatch(/@napi-rs\/keyring[^\n]*\.node/);
+    });
+
+    it('flips every release fuse in the packed binary', async () => {
+      const wire = await getCurrentFuseWire(path.join(out, 'skiff'));
+      const state = (o: FuseV1Options) => String.fromCharCode(wire[o] as number);
+      expect(state(FuseV1Options.RunAsNode)).toBe('0');
+      expect(state(FuseV1Options.EnableNodeOptionsEnvironmentVariable)).toBe('0');
+      expect(state(FuseV1Options.EnableNodeCliInspectArguments)).toBe('0');
+      expect(state(FuseV1Options.EnableCookieEncryption)).toBe('1');
+      expect(state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation)).toBe('1');
+      expect(state(FuseV1Options.OnlyLoadAppFromAsar)).toBe('1');
+    });
+  });
+});
+
+describe('the preload bundle', () => {
+  it('is one CommonJS file (a sandboxed preload cannot require its siblings)', () => {
+    const preload = readFileSync(path.join(root, 'out/preload/index.cjs'), 'utf8');
+    expect(readdirSync(path.join(root, 'out/preload'))).toEqual(['index.cjs']);
+    expect(preload).not.toMatch(/require\(["']\.\.?\//);
+    expect(preload).not.toMatch(/^\s*(import|export)\s/m);
+  });
+});
