@@ -40,6 +40,13 @@ app.whenReady().then(() => {
     if (!isAppUrl(url, { file: rendererFile, devServerUrl: rendererUrl })) e.preventDefault();
   });
   win.once('ready-to-show', () => win.show());
+  // `--smoke-test` (CI, after installing a package): start, load the UI, quit 0; a UI that never
+  // loads quits 1 after 30 s.
+  if (process.argv.includes('--smoke-test')) {
+    const fail = setTimeout(() => app.exit(1), 30_000);
+    win.webContents.once('did-finish-load', () => { clearTimeout(fail); console.log(`skiff ${app.getVersion()}: the window loaded`); app.exit(0); });
+    win.webContents.once('did-fail-load', () => app.exit(1));
+  }
   if (rendererUrl) void win.loadURL(rendererUrl);
   else void win.loadFile(rendererFile);
 
