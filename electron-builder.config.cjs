@@ -31,6 +31,8 @@ module.exports = {
   asar: true,
   // The keychain binding is a native module: it must be a real file to be loaded.
   asarUnpack: ['node_modules/@napi-rs/keyring*/**'],
+  // The tray's icons, read from resources/icons at run time.
+  extraResources: [{ from: 'resources/icons', to: 'icons', filter: ['16x16.png', '32x32.png'] }],
   // Release builds close the "run as Node" doors and load the app only from its checked ASAR.
   electronFuses: {
     runAsNode: false,

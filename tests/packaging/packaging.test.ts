@@ -99,6 +99,8 @@ describe('npm run dist', () => {
       expect(files.some((f) => f.startsWith('/src-main'))).toBe(false);
       const unpacked = execFileSync('find', [path.join(out, 'resources/app.asar.unpacked'), '-name', '*.node'], { encoding: 'utf8' });
       expect(unpacked).toMatch(/@napi-rs\/keyring[^\n]*\.node/);
+      // The tray's icons, where the Electron host looks for them (process.resourcesPath/icons).
+      expect(readdirSync(path.join(out, 'resources/icons')).sort()).toEqual(['16x16.png', '32x32.png']);
     });
 
     it('flips every release fuse in the packed binary (the check CI runs on real builds)', async () => {
