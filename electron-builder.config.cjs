@@ -6,9 +6,15 @@ const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
 /** `[Desktop Entry]` key=value pairs of resources/skiff.desktop. */
-function desktopEntry() {
+function desktopFile() {
   const text = readFileSync(path.join(__dirname, 'resources/skiff.desktop'), 'utf8');
   return Object.fromEntries(text.split('\n').filter((l) => /^[A-Za-z]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
+/** What electron-builder takes from it: it writes Type, Exec and Icon itself (from executableName). */
+function desktopEntry() {
+  const { Type, Exec, Icon, ...entry } = desktopFile();
+  return entry;
 }
 
 // Where updates are served: GitHub releases of SKIFF_UPDATE_REPO (owner/name), or any HTTPS folder

@@ -54,5 +54,11 @@ if (source.kind === 'zip' || source.kind === 'cache') {
 }
 const args = process.argv.slice(2);
 const targets = args.length ? args : process.platform === 'linux' ? ['--linux', 'AppImage', 'deb'] : [];
-const r = spawnSync(path.join(root, 'node_modules/.bin/electron-builder'), ['--config', 'electron-builder.config.cjs', '--publish', 'never', ...targets, ...extra], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(path.join(root, 'node_modules/.bin/electron-builder'), ['--config', 'electron-builder.config.cjs', '--publish', 'never', ...targets, ...extra], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+process.stderr.write(r.stderr ?? '');
+if (r.status !== 0 && /ENOTFOUND github\.com|getaddrinfo .*github/.test(`${r.stderr}`)) {
+  // Electron is here, but the AppImage and deb/rpm targets also use tools electron-builder fetches
+  // from GitHub once (appimagetool, fpm) and keeps in its cache.
+  console.error(`[skiff] electron-builder needs its packaging tools (fpm for deb and rpm, appimagetool for AppImage), which it downloads from GitHub once and keeps in its cache (ELECTRON_BUILDER_CACHE, default ~/.cache/electron-builder). Fill that cache on a networked machine (any npm run dist there does it), or build the unpacked app only: npm run dist -- --linux dir`);
+}
 process.exit(r.status ?? 1);

@@ -68,7 +68,9 @@ describe('resources/', () => {
     expect(r.error, 'desktop-file-validate (Debian package desktop-file-utils) must be installed').toBeUndefined();
     expect(`${r.stdout}${r.stderr}`).toBe('');
     expect(r.status).toBe(0);
-    expect(config.linux.desktop.entry).toMatchObject({ Name: 'Skiff', Exec: 'skiff %U', Icon: 'skiff', StartupWMClass: 'Skiff' });
+    expect(config.linux.desktop.entry).toMatchObject({ Name: 'Skiff', StartupWMClass: 'Skiff', Categories: 'Development;' });
+    // electron-builder writes Exec and Icon from the executable's name: the file must agree with it.
+    expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`^Exec=${config.executableName} %U$[\\s\\S]*^Icon=${config.executableName}$`, 'm'));
   });
 });
 
