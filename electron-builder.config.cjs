@@ -13,8 +13,7 @@ function desktopFile() {
 
 /** What electron-builder takes from it: it writes Type, Exec and Icon itself (from executableName). */
 function desktopEntry() {
-  const { Type, Exec, Icon, ...entry } = desktopFile();
-  return entry;
+  return Object.fromEntries(Object.entries(desktopFile()).filter(([k]) => !['Type', 'Exec', 'Icon'].includes(k)));
 }
 
 // Where updates are served: GitHub releases of SKIFF_UPDATE_REPO (owner/name), or any HTTPS folder

@@ -52,13 +52,27 @@ if (source.kind === 'zip' || source.kind === 'cache') {
   extra.push(`-c.electronDist=${dir}`);
   log(`packing Electron ${version} from ${source.zip}`);
 }
+// The deb is built here with Debian's dpkg-deb (scripts/lib/deb.mjs: offline, nothing to download);
+// electron-builder makes the unpacked app it is built from, and the other targets.
 const args = process.argv.slice(2);
-const targets = args.length ? args : process.platform === 'linux' ? ['--linux', 'AppImage', 'deb'] : [];
-const r = spawnSync(path.join(root, 'node_modules/.bin/electron-builder'), ['--config', 'electron-builder.config.cjs', '--publish', 'never', ...targets, ...extra], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+const linuxAt = args.indexOf('--linux');
+const linuxTargets = linuxAt >= 0 ? args.slice(linuxAt + 1).filter((a) => !a.startsWith('-')) : process.platform === 'linux' && !args.length ? ['AppImage', 'deb'] : [];
+const wantDeb = linuxTargets.includes('deb');
+// Options before --linux (e.g. --x64) stay; the Linux targets become dir plus what electron-builder makes.
+const builderArgs = linuxTargets.length
+  ? [...(linuxAt >= 0 ? args.slice(0, linuxAt) : []), '--linux', 'dir', ...linuxTargets.filter((t) => t !== 'deb' && t !== 'dir')]
+  : args;
+const r = spawnSync(path.join(root, 'node_modules/.bin/electron-builder'), ['--config', 'electron-builder.config.cjs', '--publish', 'never', ...builderArgs, ...extra], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
 process.stderr.write(r.stderr ?? '');
-if (r.status !== 0 && /ENOTFOUND github\.com|getaddrinfo .*github/.test(`${r.stderr}`)) {
-  // Electron is here, but the AppImage and deb/rpm targets also use tools electron-builder fetches
+let status = r.status ?? 1;
+if (status !== 0 && /ENOTFOUND github\.com|getaddrinfo .*github/.test(`${r.stderr}`)) {
+  // Electron is here, but the AppImage and rpm targets also use tools electron-builder fetches
   // from GitHub once (appimagetool, fpm) and keeps in its cache.
-  console.error(`[skiff] electron-builder needs its packaging tools (fpm for deb and rpm, appimagetool for AppImage), which it downloads from GitHub once and keeps in its cache (ELECTRON_BUILDER_CACHE, default ~/.cache/electron-builder). Fill that cache on a networked machine (any npm run dist there does it), or build the unpacked app only: npm run dist -- --linux dir`);
+  console.error(`[skiff] electron-builder needs its packaging tools (appimagetool for AppImage, fpm for rpm), which it downloads from GitHub once and keeps in its cache (ELECTRON_BUILDER_CACHE, default ~/.cache/electron-builder). Fill that cache on a networked machine (any npm run dist there does it). The deb needs none of them: npm run dist -- --linux deb`);
 }
-process.exit(r.status ?? 1);
+const unpacked = path.join(root, 'dist/linux-unpacked');
+if (wantDeb && existsSync(unpacked)) {
+  const { buildDeb } = await import('./lib/deb.mjs');
+  log(`deb: ${path.relative(root, buildDeb({ root, unpacked, outDir: path.join(root, 'dist') }))}`);
+} else if (wantDeb) status ||= 1;
+process.exit(status);

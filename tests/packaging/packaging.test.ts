@@ -92,7 +92,7 @@ describe('npm run dist', () => {
     beforeAll(async () => {
       rmSync(path.join(root, 'dist'), { recursive: true, force: true });
       standIn = await makeElectronStandInZip(electronVersion);
-      execFileSync(process.execPath, [path.join(root, 'scripts/dist.mjs'), '--linux', 'dir'], { cwd: root, env: { ...env, SKIFF_ELECTRON_ZIP: standIn }, stdio: 'pipe' });
+      execFileSync(process.execPath, [path.join(root, 'scripts/dist.mjs'), '--linux', 'deb'], { cwd: root, env: { ...env, SKIFF_ELECTRON_ZIP: standIn }, stdio: 'pipe' });
     }, 300_000);
 
     it('packs the app into app.asar and the keychain binding beside it', () => {
@@ -103,6 +103,27 @@ describe('npm run dist', () => {
       expect(unpacked).toMatch(/@napi-rs\/keyring[^\n]*\.node/);
       // The tray's icons, where the Electron host looks for them (process.resourcesPath/icons).
       expect(readdirSync(path.join(out, 'resources/icons')).sort()).toEqual(['16x16.png', '32x32.png']);
+    });
+
+    it('builds a deb with dpkg-deb: the app in /opt/Skiff, skiff on the PATH, its desktop entry and icons', () => {
+      const deb = path.join(root, `dist/skiff_${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version}_amd64.deb`);
+      const field = (f: string) => execFileSync('dpkg-deb', ['-f', deb, f], { encoding: 'utf8' }).trim();
+      expect(field('Package')).toBe('skiff');
+      expect(field('Architecture')).toBe('amd64');
+      expect(field('Depends')).toContain('libsecret-1-0');
+      const files = execFileSync('dpkg-deb', ['-c', deb], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      expect(files).toMatch(/^drwxr-xr-x root\/root .* \.\/$/m);
+      expect(files).toMatch(/ \.\/opt\/Skiff\/skiff$/m);
+      expect(files).toMatch(/ \.\/opt\/Skiff\/resources\/app\.asar$/m);
+      expect(files).toMatch(/ \.\/usr\/bin\/skiff -> \/opt\/Skiff\/skiff$/m);
+      expect(files).toMatch(/ \.\/usr\/share\/icons\/hicolor\/256x256\/apps\/skiff\.png$/m);
+      const x = mkdtempSync(path.join(os.tmpdir(), 'skiff-deb-x-'));
+      execFileSync('dpkg-deb', ['-x', deb, x]);
+      const desktop = path.join(x, 'usr/share/applications/skiff.desktop');
+      expect(readFileSync(desktop, 'utf8')).toMatch(/^Exec=\/opt\/Skiff\/skiff %U$/m);
+      expect(spawnSync('desktop-file-validate', [desktop], { encoding: 'utf8' }).status).toBe(0);
+      execFileSync('dpkg-deb', ['-e', deb, path.join(x, 'DEBIAN')]);
+      expect(readFileSync(path.join(x, 'DEBIAN/postinst'), 'utf8')).toContain('chmod 4755 /opt/Skiff/chrome-sandbox');
     });
 
     it('flips every release fuse in the packed binary (the check CI runs on real builds)', async () => {
