@@ -34,6 +34,9 @@ module.exports = {
   // electron-vite's build: main, preload and renderer. Sources, tests and docs stay out.
   files: ['out/**/*', 'package.json', '!**/*.map'],
   asar: true,
+  // Nothing to rebuild for Electron: the keychain binding is N-API (one binary for Node and Electron)
+  // and ssh2's optional cpu-features is not needed. A rebuild would fetch Electron's headers.
+  npmRebuild: false,
   // The keychain binding is a native module: it must be a real file to be loaded.
   asarUnpack: ['node_modules/@napi-rs/keyring*/**'],
   // The tray's icons, read from resources/icons at run time.
