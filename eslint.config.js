@@ -41,6 +41,8 @@ export default defineConfig([
   { files: ['e2e/**'], rules: { 'no-empty-pattern': ['error', { allowObjectPatternsAsParameters: true }] } },
   // Plain JS (scripts/*.mjs, this file, eslint-rules/) runs under Node.
   { files: ['**/*.{js,mjs,cjs}'], languageOptions: { globals: globals.node } },
+  // electron-builder reads a CommonJS config.
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 
   // The renderer is React: hooks must follow the rules (an error); missing effect deps only warn.
   {

@@ -23,6 +23,10 @@ ensureAptPackages({
   'secret-tool': 'libsecret-tools',
   'mkfs.ext4': 'e2fsprogs',
   'ssh-audit': 'ssh-audit',
+  // Packaging checks: the desktop entry's validator, and zip/unzip for a stand-in Electron zip.
+  'desktop-file-validate': 'desktop-file-utils',
+  zip: 'zip',
+  unzip: 'unzip',
 });
 ensureNodeModules();
 build();

@@ -2,7 +2,7 @@
 // output type, and every event channel. Both hosts (Electron IPC, browser WebSocket) validate
 // inputs against these schemas before a handler sees them.
 import { z } from 'zod';
-import { DRIFT_EVERY, type DriftEvery, type TrailEntry, type WrittenFile } from './domain';
+import { DRIFT_EVERY, type DriftEvery, type MenuCommand, type Preferences, type TrailEntry, type WrittenFile } from './domain';
 import type { App, AppInfo, Backup, BackupSchedule, BackupSettings, ScheduleStatus, ConnectionStatus, FleetRunState, HardeningPreview, HostKeyScan, Job, JobEvent, Server, SshConfigHost, Version } from './domain';
 import type { SkiffErrorPayload } from './errors';
 import { expandNames, fillPattern } from './appTemplate';
@@ -161,6 +161,8 @@ const fleetOptions = {
 
 export const contract = {
   'host.info': { input: z.object({}), output: out<AppInfo>() },
+  'host.preferences': { input: z.object({}), output: out<Preferences>() },
+  'host.setPreferences': { input: z.object({ keepRunningInTray: z.boolean().optional() }), output: out<Preferences>() },
   'servers.list': { input: z.object({}), output: out<Server[]>() },
   'servers.get': { input: z.object({ id }), output: out<Server>() },
   'servers.add': { input: addServerInput, output: out<Server>() },
@@ -288,6 +290,8 @@ export const events = {
   'job.event': out<JobEvent>(),
   'apps.changed': out<{ appId: string }>(),
   'fleet.changed': out<FleetRunState>(),
+  /** An application-menu item (Electron only: the browser host has no menu). */
+  'menu.command': out<{ command: MenuCommand }>(),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

@@ -489,3 +489,12 @@ export interface FleetRunState {
   /** A run that could not start or broke off, with the reason. */
   error?: string;
 }
+
+/** What an application-menu item asks the window to do (Electron host; the 'menu.command' event). */
+export type MenuCommand = 'add-server' | 'search' | 'servers' | 'fleet' | 'backups';
+
+/** App preferences (settings file). */
+export interface Preferences {
+  /** Electron: closing the last window keeps Skiff (and its monitor) running in the tray. */
+  keepRunningInTray: boolean;
+}

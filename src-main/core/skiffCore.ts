@@ -1,5 +1,6 @@
 // Wires core together for a host: settings dir, keychain, connection pool, services.
 // Electron-free, so the Electron host and the browser host build exactly the same thing.
+import type { Preferences } from '../../src-shared/domain';
 import { EventHub } from './events';
 import { JobRunner } from './jobs/runner';
 import { JobStore } from './jobs/jobStore';
@@ -16,7 +17,7 @@ import { ConnectionPool } from './ssh/pool';
 import { prepareDataDir } from './store/dataDir';
 import { DriftScheduler } from './drift/driftScheduler';
 import { WrittenRecordStore } from './drift/recordStore';
-import { installationId, openSettingsFile } from './store/settingsFile';
+import { installationId, openSettingsFile, readPreferences, writePreferences } from './store/settingsFile';
 import os from 'node:os';
 import { ServerStore } from './store/serverStore';
 import { KeyringVault } from './vault/keyring';
@@ -51,6 +52,7 @@ export interface SkiffCore {
   backupScheduler: DesktopScheduler;
   /** The desktop's record of what Skiff wrote on each server. */
   written: WrittenRecordStore;
+  preferences: { get(): Preferences; set(change: Partial<Preferences>): Preferences };
   dataDir: string;
   close(): void;
 }
@@ -95,5 +97,5 @@ export function createCore(opts: CoreOptions): SkiffCore {
   if (opts.backupScheduler !== false) backupScheduler.begin();
   const driftScheduler = new DriftScheduler(() => servers.list(), (id) => ops.driftCheck(id), (id) => runner.isActive(id));
   if (opts.driftScheduler !== false) driftScheduler.begin();
-  return { events, vault, pool, servers, written, jobs: { store: jobStore, runner }, ops, fleet, apps, versions, backups, backupScheduler, dataDir: opts.dataDir, close: () => { backupScheduler.stop(); driftScheduler.stop(); pool.closeAll(); } };
+  return { events, vault, pool, servers, written, preferences: { get: () => readPreferences(settings), set: (c) => writePreferences(settings, c) }, jobs: { store: jobStore, runner }, ops, fleet, apps, versions, backups, backupScheduler, dataDir: opts.dataDir, close: () => { backupScheduler.stop(); driftScheduler.stop(); pool.closeAll(); } };
 }

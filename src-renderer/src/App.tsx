@@ -1,5 +1,7 @@
 // The app shell: servers in the sidebar, the selected server's page, dialogs for adding/importing.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { Preferences, Server } from '../../src-shared/domain';
+import { call, onEvent } from './api/client';
 import { ServerFormDialog } from './dialogs/ServerFormDialog';
 import { ImportSshConfigDialog } from './dialogs/ImportSshConfigDialog';
 import { StatusDot } from './components/StatusDot';
@@ -13,6 +15,25 @@ import { subscribeAppEvents } from './stores/apps';
 import { subscribeBackupEvents } from './stores/backups';
 import { subscribeFleetEvents } from './stores/fleet';
 
+/** Electron: whether closing the window keeps Skiff in the tray. */
+function TrayPreference() {
+  const [prefs, setPrefs] = useState<Preferences | null>(null);
+  useEffect(() => { void call('host.preferences', {}).then(setPrefs); }, []);
+  if (!prefs) return null;
+  return (
+    <label className="muted tray-preference">
+      <input type="checkbox" checked={prefs.keepRunningInTray} onChange={async (e) => setPrefs(await call('host.setPreferences', { keepRunningInTray: e.target.checked }))} />{' '}
+      Keep running in the tray when the window closes
+    </label>
+  );
+}
+
+/** A server matches the sidebar's filter by name, host or tag. */
+function matchesFilter(s: Server, filter: string): boolean {
+  const f = filter.trim().toLowerCase();
+  return !f || [s.name, s.host, ...(s.tags ?? [])].some((v) => v.toLowerCase().includes(f));
+}
+
 export function App() {
   const { servers, loaded, selectedId, connection, load, select, upsert } = useServers();
   const info = useAppInfo((s) => s.info);
@@ -20,6 +41,15 @@ export function App() {
   const [importing, setImporting] = useState(false);
   const [connectAfterAdd, setConnectAfterAdd] = useState<string | null>(null);
   const [page, setPage] = useState<'server' | 'backups' | 'fleet'>('server');
+  const [filter, setFilter] = useState('');
+  const findRef = useRef<HTMLInputElement>(null);
+
+  // The Electron menu's commands (the browser host sends none).
+  useEffect(() => onEvent('menu.command', ({ command }) => {
+    if (command === 'add-server') setAdding(true);
+    else if (command === 'search') findRef.current?.focus();
+    else setPage(command === 'servers' ? 'server' : command);
+  }), []);
 
   useEffect(() => {
     const offServers = subscribeServerEvents();
@@ -39,8 +69,11 @@ export function App() {
     <div className="shell">
       <nav className="sidebar" aria-label="Servers">
         <div className="brand">Skiff</div>
+        {servers.length > 0 && (
+          <input ref={findRef} className="server-filter" type="search" placeholder="Find a server" aria-label="Find a server" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        )}
         <ul className="server-list">
-          {servers.map((s) => (
+          {servers.filter((s) => matchesFilter(s, filter)).map((s) => (
             <li key={s.id}>
               <button type="button" className={s.id === selectedId && page === 'server' ? 'active' : ''} onClick={() => { setPage('server'); select(s.id); }}>
                 <StatusDot state={connection[s.id]?.state ?? 'idle'} />
@@ -57,6 +90,7 @@ export function App() {
           <button type="button" className="button-primary" onClick={() => setAdding(true)}>Add server</button>
           <button type="button" onClick={() => setImporting(true)}>Import from SSH config</button>
         </div>
+        {info?.host === 'electron' && <TrayPreference />}
         {info && <div className="host-info muted">v{info.version} · {info.host === 'browser' ? 'browser host' : 'desktop'}</div>}
       </nav>
       <main className="content">

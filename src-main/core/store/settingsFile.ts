@@ -3,12 +3,26 @@
 import Conf from 'conf';
 import { randomUUID } from 'node:crypto';
 import { PRIVATE_FILE_MODE } from './dataDir';
-import type { Server } from '../../../src-shared/domain';
+import type { Preferences, Server } from '../../../src-shared/domain';
 
 export interface SettingsData {
   servers: Server[];
   /** This desktop installation, so a server's lock names which desktop holds it. */
   installationId?: string;
+  preferences?: Partial<Preferences>;
+}
+
+const DEFAULT_PREFERENCES: Preferences = { keepRunningInTray: false };
+
+/** The user's app preferences, with defaults for what was never set. */
+export function readPreferences(file: SettingsFile): Preferences {
+  return { ...DEFAULT_PREFERENCES, ...(file.get('preferences') ?? {}) };
+}
+
+export function writePreferences(file: SettingsFile, change: Partial<Preferences>): Preferences {
+  const next = { ...readPreferences(file), ...change };
+  file.set('preferences', next);
+  return next;
 }
 
 export type SettingsFile = Conf<SettingsData>;
