@@ -62,7 +62,7 @@ const wantDeb = linuxTargets.includes('deb');
 const builderArgs = linuxTargets.length
   ? [...(linuxAt >= 0 ? args.slice(0, linuxAt) : []), '--linux', 'dir', ...linuxTargets.filter((t) => t !== 'deb' && t !== 'dir')]
   : args;
-const r = spawnSync(path.join(root, 'node_modules/.bin/electron-builder'), ['--config', 'electron-builder.config.cjs', '--publish', 'never', ...builderArgs, ...extra], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+const r = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-builder/cli.js'), '--config', 'electron-builder.config.cjs', '--publish', 'never', ...builderArgs, ...extra], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
 process.stderr.write(r.stderr ?? '');
 let status = r.status ?? 1;
 if (status !== 0 && /ENOTFOUND github\.com|getaddrinfo .*github/.test(`${r.stderr}`)) {

@@ -45,7 +45,7 @@ async function startBrowserHost(env: NodeJS.ProcessEnv): Promise<{ url: string; 
 
 export const test = base.extend<
   { vps: TestVps; launchSkiff: (opts?: SkiffLaunch) => Promise<SkiffApp> },
-  SkiffOptions & { chromiumBrowser: Browser; sharedVps: () => Promise<TestVps> }
+  SkiffOptions & { chromiumBrowser: () => Promise<Browser>; sharedVps: () => Promise<TestVps> }
 >({
   skiffHost: ['browser', { option: true, scope: 'worker' }],
 
@@ -63,13 +63,15 @@ export const test = base.extend<
     await use(await sharedVps());
   },
 
+  // Launched when a browser-host test first needs it: the Electron project (on a system without
+  // Debian's Chromium, too) never does.
   chromiumBrowser: [async ({}, use) => {
-    const browser = await chromium.launch({
+    let launched: Promise<Browser> | undefined;
+    await use(() => (launched ??= chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    await use(browser);
-    await browser.close();
+    })));
+    if (launched) await (await launched).close();
   }, { scope: 'worker' }],
 
   launchSkiff: async ({ skiffHost, chromiumBrowser }, use, testInfo) => {
@@ -103,7 +105,7 @@ export const test = base.extend<
       }
       const { url, child } = await startBrowserHost(env);
       cleanups.push(() => { child.kill('SIGTERM'); });
-      const context = await chromiumBrowser.newContext({ viewport: { width: 1280, height: 860 } });
+      const context = await (await chromiumBrowser()).newContext({ viewport: { width: 1280, height: 860 } });
       cleanups.push(() => context.close());
       const page = await context.newPage();
       await page.goto(url);

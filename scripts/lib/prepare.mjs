@@ -49,5 +49,6 @@ export function build() {
 }
 
 export function run(cmd, args, opts = {}) {
-  execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  // Windows: npm and node_modules/.bin are .cmd scripts, which only a shell starts.
+  execFileSync(cmd, args, { stdio: 'inherit', cwd: root, shell: process.platform === 'win32', ...opts });
 }
