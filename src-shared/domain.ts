@@ -498,3 +498,38 @@ export interface Preferences {
   /** Electron: closing the last window keeps Skiff (and its monitor) running in the tray. */
   keepRunningInTray: boolean;
 }
+
+// ---- Operations: the overview (docs/operations.md) ----
+
+export type AppRunState = 'running' | 'starting' | 'failed' | 'stopped' | 'unreachable';
+
+export interface AppStatus {
+  app: string;
+  state: AppRunState;
+  /** When the service entered its current state (ISO), if systemd said. */
+  since?: string;
+  /** The last /api/health answer: a status code, or null when nothing answered. */
+  health: number | null;
+  release?: string;
+  pid?: number;
+  memoryBytes?: number;
+  /** CPU time used since the service started, ns (the desktop turns two polls into a %). */
+  cpuNs?: number;
+  restarts: number;
+  dataBytes?: number;
+}
+
+export interface ServerStatus {
+  at: string;
+  uptimeSeconds: number;
+  load: [number, number, number];
+  cpus: number;
+  /** /proc/stat's aggregate jiffies (user nice system idle iowait irq softirq steal …). */
+  cpuJiffies: number[];
+  memory: { totalBytes: number; availableBytes: number };
+  disk: { totalBytes: number; usedBytes: number };
+  rebootRequired: boolean;
+  /** Packages with an upgrade waiting (counted at most hourly), or null when unknown. */
+  pendingUpdates: number | null;
+  apps: AppStatus[];
+}

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildVersionZip, writeZip } from '../../e2e/fixtures/versionZip';
 import type { TestVps } from '../../e2e/vps/vm';
 import type { App, JobEvent, Server, Version } from '../../src-shared/domain';
-import { execStats } from '../../src-main/core/ssh/exec';
+import { execStats, runScript } from '../../src-main/core/ssh/exec';
+import { helperCall } from '../../src-main/core/remote/helper/verbs';
+import { parseStatus } from '../../src-main/core/monitor/status';
 import { runJob, setUpServer, viaCaddy as caddy, type TestCore } from './helpers';
 
 let vps: TestVps;
@@ -82,6 +84,19 @@ describe('deploy', () => {
     expect(app1.releases).toHaveLength(1);
     expect(app1.releases[0]).toMatchObject({ current: true, versionSha256: v.v1.sha256 });
   }, 180_000);
+
+  it('the overview reads the server and the app in one helper call: running, healthy, on its release', async () => {
+    const res = await runScript(await core.pool.get(server.id), helperCall('status', []).text, { check: true });
+    const status = parseStatus(res.stdout)!;
+    expect(status.memory.totalBytes).toBeGreaterThan(100 * 2 ** 20);
+    expect(status.disk.usedBytes).toBeGreaterThan(0);
+    expect(status.cpuJiffies.length).toBeGreaterThanOrEqual(8);
+    const web = status.apps.find((a) => a.app === 'web')!;
+    expect(web).toMatchObject({ state: 'running', health: 200, release: core.apps.get(app.id).releases?.find((r) => r.current)?.id });
+    expect(web.pid).toBeGreaterThan(1);
+    expect(web.memoryBytes).toBeGreaterThan(0);
+    expect(web.dataBytes).toBeGreaterThan(0);
+  });
 
   it('deploys a second version with a data snapshot taken first, and switches atomically, in 3 remote commands plus the upload', async () => {
     const commands = execStats.commands;

@@ -13,6 +13,7 @@ import { ARG_KINDS, bashValidator, type ArgKindName } from './args';
 import { AUDIT_SCRIPT } from './audit';
 import { BACKUP_DB_AS_SERVICE, BACKUP_FILES_AS_SERVICE, BACKUP_FUNCTIONS } from './backupBodies';
 import { RECORD_FUNCTIONS } from './recordBodies';
+import { STATUS_FUNCTIONS } from './statusBodies';
 import { SCHEDULE_FUNCTIONS } from './scheduleBodies';
 import { BACKUP_SERVICE_TEMPLATE, BACKUP_TIMER_TEMPLATE } from '../templates/backupSchedule';
 import { HELPER_FUNCTIONS, SNAPSHOT_AS_SERVICE } from './verbBodies';
@@ -83,7 +84,7 @@ function dispatchArm(verb: string, spec: VerbSpec): string {
 /** Everything but the dispatcher: the helper's functions, which tests source to compare with TypeScript. */
 function library(): string {
   const kinds = Object.keys(ARG_KINDS) as ArgKindName[];
-  const bodies = (HELPER_FUNCTIONS + RECORD_FUNCTIONS + BACKUP_FUNCTIONS + SCHEDULE_FUNCTIONS).replaceAll('$\\{', '${').replace('@ENV_LINE@', ENV_LINE).replace('@ROOT_ONLY@', ROOT_ONLY.join(' '));
+  const bodies = (HELPER_FUNCTIONS + RECORD_FUNCTIONS + STATUS_FUNCTIONS + BACKUP_FUNCTIONS + SCHEDULE_FUNCTIONS).replaceAll('$\\{', '${').replace('@ENV_LINE@', ENV_LINE).replace('@ROOT_ONLY@', ROOT_ONLY.join(' '));
   return [
     HEADER,
     kinds.map(bashValidator).join('\n'),

@@ -93,6 +93,8 @@ export const VERBS = {
   'golive-arm': v(['app', 'user', 'releaseOrNone', 'releaseOrNone', 'seconds'], 'arms a timer that switches the app back to the previous release (restoring a data snapshot if named) unless confirmed'),
   golive: v(['app', 'user', 'release', 'releaseOrNone', 'releaseOrNone', 'seconds', 'appPort', 'seconds'], 'the go-live in one call: arms that timer, switches current to the release as the deploy user, restarts the app, waits for a 200 on /api/health, and disarms the timer (unhealthy: exit 4, the timer stays armed)'),
   'golive-confirm': v(['app'], 'disarms that timer: the new release is healthy'),
+  // operations (docs/operations.md)
+  status: v([], "prints the server's load, CPU counters, memory, disk, uptime, pending updates and reboot flag, and each app's service state, memory, CPU time, restarts, health answer, release and data size; changes nothing", reads),
   // the record and the trail (docs/drift.md)
   'trail-read': v(['lines'], "prints the last lines of the server's audit trail (/var/lib/skiff/trail.log and its rotated parts); changes nothing", reads),
   drift: v([], 'compares the server with what Skiff recorded writing, and reads sshd -T, ufw, fail2ban, Skiff\'s units, sudoers and dpkg --verify; changes nothing', reads),
