@@ -19,7 +19,7 @@ import { splitSections } from '../remote/readBack';
 import { runScript } from '../ssh/exec';
 import type { OpsDeps } from './deps';
 import type { ShellText } from '../remote/quote';
-import { describeConflicts, firewallInPlace, parseEffective, sshdConflicts } from './hardeningState';
+import { describeConflicts, firewallInPlace, parseEffective, sshdConflicts, sshdOff } from './hardeningState';
 import { helper, probeAccess, type Access } from './privilege';
 import { ROOT_HELPER } from '../remote/helper/build';
 
@@ -74,13 +74,13 @@ function withNewline(s: string | undefined): string {
 /** `sshd -T` must report every setting the drop-in enforces; logs each one. */
 async function verifyEffective(ctx: StepContext, ssh: NodeSSH, access: Access, logEach: boolean): Promise<void> {
   const eff = parseEffective((await ctx.exec(ssh, helper(access, 'sshd-effective').text, { quiet: true })).stdout);
-  const off = Object.entries(SSHD_EXPECTED).filter(([k, v]) => eff.get(k) !== v);
+  const off = sshdOff(eff);
   if (logEach) for (const [k, v] of Object.entries(SSHD_EXPECTED)) ctx.log(`${k} ${eff.get(k)}${eff.get(k) === v ? '' : `  ← want ${v}`}`);
   if (!off.length) return;
   // Name the cause when it is a line read before the drop-in: the usual one, and not fixed by retrying.
-  const conflicts = (await readConflicts(ssh, access)).filter((c) => off.some(([k]) => k === c.key));
+  const conflicts = (await readConflicts(ssh, access)).filter((c) => off.some((o) => o.key === c.key));
   if (conflicts.length) throw new SkiffError('SSHD_CONFLICT', { message: `The SSH settings did not take effect, so Skiff restored the previous configuration: ${describeConflicts(conflicts)}.` });
-  throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map(([k, v]) => `${k} is ${eff.get(k)}, want ${v}`).join('; ') });
+  throw new SkiffError('HARDENING_NOT_EFFECTIVE', { detail: off.map((o) => `${o.key} is ${eff.get(o.key)}, want ${o.want}`).join('; ') });
 }
 
 export interface HardenOptions {

@@ -3,7 +3,7 @@
 import type { AuditItem, AuditStatus } from '../../../../src-shared/domain';
 import { serviceUser } from '../../remote/paths';
 import { splitSections } from '../../remote/readBack';
-import { describeConflicts, sshdConflicts } from '../hardeningState';
+import { describeConflicts, parseEffective, sshdConflicts } from '../hardeningState';
 
 const item = (id: string, category: AuditItem['category'], title: string, status: AuditStatus, detail: string, fix = ''): AuditItem =>
   ({ id, category, title, status, detail, fix: status === 'pass' || status === 'info' ? '' : fix });
@@ -12,8 +12,7 @@ function sshdItems(text: string | undefined, sources: string | undefined): Audit
   if (!text || text.includes('SKIFF-ERROR') || !/^port /m.test(text)) {
     return [item('ssh.readable', 'ssh', 'Effective sshd settings', 'warn', 'could not read `sshd -T` (needs root)', 'Run the audit after setup, or as root.')];
   }
-  const eff = new Map<string, string>();
-  for (const l of text.split('\n')) { const i = l.indexOf(' '); if (i > 0 && !eff.has(l.slice(0, i))) eff.set(l.slice(0, i), l.slice(i + 1)); }
+  const eff = parseEffective(text);
   // A file read before Skiff's drop-in wins: name it, since running Harden alone cannot beat it.
   const conflicts = sshdConflicts(sources ?? '');
   const why = (key: string) => { const c = conflicts.filter((x) => x.key === key); return c.length ? ` (${describeConflicts(c)})` : ''; };

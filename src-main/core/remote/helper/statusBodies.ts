@@ -6,20 +6,6 @@
 // Written with `$\{` for bash's `${` (this is a JS template); build.ts turns it back.
 
 export const STATUS_FUNCTIONS = String.raw`
-# One GET /api/health on 127.0.0.1:PORT: the status code, or - when nothing answers within 1 s.
-# What the port answers comes from the app (untrusted): 64 bytes of the status line at most.
-status_health() {
-  local fd code=- proto
-  if { exec {fd}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; then
-    printf 'GET /api/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&"$fd" 2>/dev/null || true
-    IFS=' ' read -r -t 1 -n 64 proto code _ <&"$fd" 2>/dev/null || true
-    exec {fd}>&-
-    code=$\{code%$'\r'}
-    [[ "$code" =~ ^[0-9]{3}$ ]] || code=-
-  fi
-  printf '%s' "$code"
-}
-
 # FILE holds a value computed at most MAX seconds ago: print it, or compute it (COMMAND…) and keep it.
 status_cached() {
   local file=$1 max=$2 now; shift 2
@@ -34,10 +20,9 @@ status_updates() { apt-get -s -o Debug::NoLocking=1 upgrade 2>/dev/null | grep -
 status_data_sizes() { du -sb "$APPS"/*/shared/pb_data 2>/dev/null || true; }
 
 verb_status() {
-  local line k v app unit port f t
+  local line k v app unit port f t health
   local -a units=() cpu=()
   local -A ports=() current=() sizes=()
-  trap '' PIPE
   printf '==server==\n'
   read -r v _ < /proc/uptime; echo "uptime=$\{v%.*}"
   read -r a b c _ < /proc/loadavg; echo "load=$a $b $c"
@@ -71,8 +56,11 @@ verb_status() {
       [ -n "$\{p[Id]:-}" ] || return 0
       app=$\{p[Id]#skiff-}; app=$\{app%.service}
       port=$\{ports[$app]:-}
+      # One health probe of an active app (healthWait.ts: 1 s, 64 bytes of what the app answers).
+      health=-
+      if [ -n "$port" ] && [ "$\{p[ActiveState]:-}" = active ]; then skiff_health_probe "$port" 1; health=$\{skiff_health_code:--}; fi
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$app" "$\{p[ActiveState]:-}" "$\{p[SubState]:-}" "$\{p[MainPID]:-0}" "$\{p[StateChangeTimestamp]:-}" \
-        "$\{p[MemoryCurrent]:-}" "$\{p[CPUUsageNSec]:-}" "$\{p[NRestarts]:-0}" "$([ -n "$port" ] && [ "$\{p[ActiveState]:-}" = active ] && status_health "$port" || echo -)" \
+        "$\{p[MemoryCurrent]:-}" "$\{p[CPUUsageNSec]:-}" "$\{p[NRestarts]:-0}" "$health" \
         "$\{current[$app]:--}" "$\{sizes[$app]:--}"
       p=()
     }

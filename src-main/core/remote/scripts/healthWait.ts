@@ -16,25 +16,33 @@ export const HEALTH_TRY_PAUSE_S = 0.1;
  * (not when the unit was waiting to restart itself: a rollback from a crashing release). It costs
  * a systemctl, so it is read again every fifth try only.
  */
-export const HEALTH_WAIT_FUNCTION: ShellText = sh`skiff_health_wait() {
-  local unit=$1 port=$2 timeout=$3 start now fd proto code tick tries=0 r0 r rc=
+export const HEALTH_WAIT_FUNCTION: ShellText = sh`# One GET /api/health on 127.0.0.1:PORT, at most SECONDS for the answer: sets skiff_health_code to
+# the 3-digit status, or empty. No process is started; only 64 bytes of the status line are read.
+skiff_health_probe() {
+  local fd proto code=
+  skiff_health_code=
+  # An app that hangs up before the request is written must not kill the shell with SIGPIPE.
+  trap '' PIPE
+  if { exec {fd}<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; then
+    printf 'GET /api/health HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&"$fd" 2>/dev/null || true
+    IFS=' ' read -r -t "$2" -n 64 proto code _ <&"$fd" 2>/dev/null || true
+    exec {fd}>&-
+    code=\${code%$'\\r'}
+  fi
+  trap - PIPE
+  if [[ "$code" =~ ^[0-9]{3}$ ]]; then skiff_health_code=$code; fi
+}
+skiff_health_wait() {
+  local unit=$1 port=$2 timeout=$3 start now code tick tries=0 r0 r rc=
   start=\${EPOCHREALTIME//[!0-9]/}
   r0=$(systemctl show -p NRestarts --value "$unit" 2>/dev/null || echo 0)
   [[ "$r0" =~ ^[0-9]+$ ]] || r0=0
   exec {tick}<> <(:)
-  # An app that hangs up before the request is written must not kill the shell with SIGPIPE.
-  trap '' PIPE
   while :; do
-    code=
-    if { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
-      printf 'GET /api/health HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&"$fd" 2>/dev/null || true
-      IFS=' ' read -r -t 2 -n 64 proto code _ <&"$fd" 2>/dev/null || true
-      exec {fd}>&-
-      code=\${code%$'\\r'}
-    fi
+    skiff_health_probe "$port" 2
+    code=$skiff_health_code
     now=\${EPOCHREALTIME//[!0-9]/}
     if [ "$code" = 200 ]; then echo "healthy: /api/health answered 200 after $(( (now - start) / 1000 )) ms"; rc=0; break; fi
-    [[ "$code" =~ ^[0-9]{3}$ ]] || code=
     tries=$((tries + 1))
     if [ $((tries % 5)) -eq 0 ]; then
       r=$(systemctl show -p NRestarts --value "$unit" 2>/dev/null || echo "$r0")
@@ -45,7 +53,6 @@ export const HEALTH_WAIT_FUNCTION: ShellText = sh`skiff_health_wait() {
     read -r -t ${HEALTH_TRY_PAUSE_S} -u "$tick" _ 2>/dev/null || true
   done
   exec {tick}>&-
-  trap - PIPE
   return "$rc"
 }`;
 
